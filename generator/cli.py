@@ -1,0 +1,173 @@
+"""The eventcat command line: generate, check and validate a catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, ir
+from .errors import CatalogInvalid
+from .loader import load_catalog
+from .outputs import OUTPUTS
+from .workspace import apply, plan, render_all, source_name, unified_diff
+
+DEFAULT_CATALOG = "catalog/events.yaml"
+DEFAULT_OUT = "generated"
+EXIT_DRIFT = 1
+EXIT_CATALOG = 2
+
+catalog_option = click.option(
+    "--catalog",
+    "catalog_path",
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    type=click.Path(dir_okay=True, path_type=Path),
+    help="The catalog file.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of generated outputs.",
+)
+only_option = click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice([o.name for o in OUTPUTS]),
+    help="Limit to these outputs (repeatable). Default: all.",
+)
+
+
+def _load(catalog_path: Path, out_dir: Path | None = None) -> ir.Catalog:
+    """Load the catalog or exit 2 with every error, one per line, as FILE:LINE:COL: message (hint)."""
+    try:
+        catalog = load_catalog(catalog_path)
+    except CatalogInvalid as exc:
+        for error in exc.errors:
+            click.echo(f"{error}", err=True)
+        count = len(exc.errors)
+        click.echo(
+            f"eventcat: {count} error{'s' if count != 1 else ''} in {catalog_path}; nothing was generated.", err=True
+        )
+        sys.exit(EXIT_CATALOG)
+    if out_dir is not None:
+        catalog = dataclasses.replace(catalog, source_name=source_name(catalog_path, out_dir))
+    return catalog
+
+
+def _summary(catalog: ir.Catalog) -> str:
+    s2c = sum(1 for e in catalog.events.values() if e.server_to_client)
+    c2s = len(catalog.events) - s2c
+    return (
+        f"{catalog.name} {catalog.version}: {len(catalog.events)} events ({s2c} server→client, {c2s} client→server) "
+        f"in {len(catalog.domains)} domains, {len(catalog.types)} shared types, {len(catalog.rooms)} rooms, "
+        f"{len(catalog.channels)} channels"
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="eventcat")
+def main() -> None:
+    """eventcat: one catalog of Socket.IO events, compiled into schemas, code and docs.
+
+    \b
+    Examples:
+      eventcat validate                  check catalog/events.yaml
+      eventcat generate                  write generated/ from the catalog
+      eventcat check                     fail (exit 1) when generated/ has drifted
+    """
+
+
+@main.command()
+@catalog_option
+def validate(catalog_path: Path) -> None:
+    """Check the catalog only: format, references, rooms, examples.
+
+    Prints every error as FILE:LINE:COL: message (hint) and exits 2 when there is any; exits 0 when the
+    catalog is valid.
+
+    \b
+    Examples:
+      eventcat validate
+      eventcat validate --catalog other/events.yaml
+    """
+    catalog = _load(catalog_path)
+    click.echo(f"{catalog_path}: valid. {_summary(catalog)}")
+
+
+@main.command()
+@catalog_option
+@out_option
+@only_option
+def generate(catalog_path: Path, out_dir: Path, only: tuple[str, ...]) -> None:
+    """Write every output into the output folder.
+
+    Writes only files whose bytes change, and removes files in the folders it owns that the catalog no longer
+    produces. Hand-written files elsewhere are never touched. Exits 2 on catalog errors.
+
+    \b
+    Examples:
+      eventcat generate
+      eventcat generate --out build/generated --only asyncapi
+    """
+    started = time.perf_counter()
+    catalog = _load(catalog_path, out_dir)
+    plans = plan(out_dir, render_all(catalog, only))
+    apply(out_dir, plans)
+    click.echo(_summary(catalog))
+    for p in plans:
+        written = len(p.changed) + len(p.missing)
+        click.echo(
+            f"  {p.output.name:<11} {len(p.files):>4} files: {written} written, {len(p.unchanged)} unchanged, "
+            f"{len(p.stale)} removed  → {out_dir}/{p.output.owns[0]}"
+        )
+    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+
+
+@main.command()
+@catalog_option
+@out_option
+@only_option
+@click.option(
+    "--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of changed files."
+)
+def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: bool) -> None:
+    """Fail when the output folder differs from what the catalog generates.
+
+    Regenerates in memory and compares with the disk: changed, missing and stale files, with a unified diff.
+    Exit 0: in sync; 1: drift (run `eventcat generate` and commit); 2: catalog errors.
+
+    \b
+    Examples:
+      eventcat check
+      eventcat check --no-diff --only jsonschema
+    """
+    catalog = _load(catalog_path, out_dir)
+    plans = plan(out_dir, render_all(catalog, only))
+    drifted = [p for p in plans if p.drift]
+    if not drifted:
+        total = sum(len(p.files) for p in plans)
+        click.echo(f"{out_dir}: up to date with {catalog_path} ({total} files)")
+        return
+    for p in drifted:
+        for relative in p.changed:
+            click.echo(f"changed  {out_dir}/{relative}")
+            if show_diff:
+                click.echo(unified_diff(out_dir, relative, p.files[relative]), nl=False)
+        for relative in p.missing:
+            click.echo(f"missing  {out_dir}/{relative}")
+        for relative in p.stale:
+            click.echo(f"stale    {out_dir}/{relative}")
+    counts = [sum(len(getattr(p, kind)) for p in drifted) for kind in ("changed", "missing", "stale")]
+    click.echo(
+        f"eventcat: {out_dir} has drifted from {catalog_path}: {counts[0]} changed, {counts[1]} missing, "
+        f"{counts[2]} stale. Run `eventcat generate` and commit the result.",
+        err=True,
+    )
+    sys.exit(EXIT_DRIFT)

@@ -1,0 +1,264 @@
+"""generated/asyncapi.yaml: the catalog as an AsyncAPI 3.0.0 document, from the server's point of view.
+
+Mapping: each room is a channel whose address is its pattern (`order:{orderId}`) with parameters; two address-less
+channels stand for the client's own connection (client-to-server events, events to the sender, acks) and for
+broadcasts. A message's `name` is the Socket.IO event name. Server-to-client events are `send` operations, one per
+room they go to; client-to-server events are `receive` operations; acknowledgements are operation replies.
+Socket.IO specifics that AsyncAPI has no field for are `x-socketio-*` extensions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import ir
+from ..schemas import SchemaBuilder
+from .serialize import header_text, to_yaml
+
+FILE = "asyncapi.yaml"
+CONNECTION = "connection"
+BROADCAST = "broadcast"
+ACK_ERROR_TYPE = "AckError"  # a catalog type of this name is the payload of every refused acknowledgement
+
+
+def _message_ref(channel: str, key: str) -> dict[str, str]:
+    return {"$ref": f"#/channels/{channel}/messages/{key}"}
+
+
+def _channel_ref(channel: str) -> dict[str, str]:
+    return {"$ref": f"#/channels/{channel}"}
+
+
+def _servers(catalog: ir.Catalog) -> dict[str, Any]:
+    servers: dict[str, Any] = {}
+    for server in catalog.servers:
+        url = urlsplit(server.url)
+        entry: dict[str, Any] = {"host": url.netloc, "protocol": url.scheme}
+        if url.path and url.path != "/":
+            entry["pathname"] = url.path
+        if server.description:
+            entry["description"] = server.description
+        entry["security"] = [{"$ref": "#/components/securitySchemes/token"}]
+        servers[server.name] = entry
+    return servers
+
+
+def _delivery_extension(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
+    assert event.delivery is not None
+    if event.delivery.kind != "rooms":
+        return {"kind": event.delivery.kind}
+    rooms = []
+    for target in event.delivery.rooms:
+        room = catalog.rooms[target.room]
+        rooms.append({"room": room.name, "pattern": room.pattern, "bind": {b.param: b.text for b in target.bindings}})
+    return {"kind": "rooms", "rooms": rooms}
+
+
+def _limits(limits: ir.Limits) -> dict[str, Any]:
+    out: dict[str, Any] = {"maxPayloadBytes": limits.max_payload_bytes}
+    if limits.rate:
+        out["rate"] = {"count": limits.rate.count, "periodSeconds": limits.rate.period_seconds}
+    return out
+
+
+def _message(catalog: ir.Catalog, event: ir.Event, payload_ref: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {"name": event.name, "title": event.name, "summary": event.summary}
+    if event.description:
+        message["description"] = event.description
+    message["contentType"] = "application/json"
+    message["payload"] = payload_ref
+    message["examples"] = [{"name": f"example_{i + 1}", "payload": example} for i, example in enumerate(event.examples)]
+    message["tags"] = [{"name": event.domain}]
+    message["x-socketio-direction"] = event.direction
+    if event.delivery is not None:
+        message["x-socketio-delivery"] = _delivery_extension(catalog, event)
+    message["x-socketio-limits"] = _limits(event.limits)
+    if event.volatile:
+        message["x-socketio-volatile"] = True
+    if event.deprecated:
+        message["x-socketio-deprecated"] = {
+            k: v
+            for k, v in (
+                ("since", event.deprecated.since),
+                ("reason", event.deprecated.reason),
+                ("replacement", event.deprecated.replacement),
+            )
+            if v
+        } or True
+    message.update(event.extensions)
+    return message
+
+
+def _ack_message(event: ir.Event, payload_ref: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "name": event.name,
+        "title": f"{event.name} acknowledgement",
+        "summary": f"What the receiver of {event.name} answers through the acknowledgement callback.",
+        "contentType": "application/json",
+        "payload": payload_ref,
+    }
+    if event.ack_examples:
+        message["examples"] = [{"name": f"example_{i + 1}", "payload": ex} for i, ex in enumerate(event.ack_examples)]
+    message["x-socketio-ack"] = True
+    return message
+
+
+def _parameters(room: ir.Room, builder: SchemaBuilder) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for param in room.params:
+        resolved = builder.catalog.resolve(param.type)
+        entry: dict[str, Any] = {}
+        if isinstance(resolved, ir.Enum):
+            entry["enum"] = [str(v.value) for v in resolved.values]
+        description = resolved.meta.description or f"The {param.name} the room is for."
+        entry["description"] = description
+        params[param.name] = entry
+    return params
+
+
+def render(catalog: ir.Catalog) -> dict[str, str]:
+    builder = SchemaBuilder(catalog, ref=lambda name: f"#/components/schemas/{name}")
+    messages: dict[str, Any] = {}
+    channel_messages: dict[str, dict[str, Any]] = {CONNECTION: {}, BROADCAST: {}}
+    channel_messages.update({room: {} for room in catalog.rooms})
+    operations: dict[str, Any] = {}
+    has_ack_error = ACK_ERROR_TYPE in catalog.types
+
+    def payload_ref(expr: ir.TypeExpr, name: str) -> dict[str, Any]:
+        schema = builder.schema(expr)
+        if "$ref" in schema and len(schema) == 1:
+            return schema
+        builder.defs.setdefault(name, schema)
+        return {"$ref": builder.ref(name)}
+
+    if has_ack_error:
+        messages["ack_error"] = {
+            "name": "ack_error",
+            "title": "Refused acknowledgement",
+            "summary": "What any acknowledgement carries when the server refused the event: {ok: false, error}.",
+            "contentType": "application/json",
+            "payload": payload_ref(ir.Ref(ACK_ERROR_TYPE), ACK_ERROR_TYPE),
+            "x-socketio-ack": True,
+        }
+
+    for event in catalog.events.values():
+        messages[event.name] = _message(catalog, event, payload_ref(event.payload, event.payload_name))
+        reply = None
+        if event.ack is not None and event.ack_name is not None:
+            ack_key = f"{event.name}.ack"
+            messages[ack_key] = _ack_message(event, payload_ref(event.ack, event.ack_name))
+            channel_messages[CONNECTION][ack_key] = {"$ref": f"#/components/messages/{ack_key}"}
+            reply_messages = [_message_ref(CONNECTION, ack_key)]
+            if has_ack_error and not event.server_to_client:
+                channel_messages[CONNECTION]["ack_error"] = {"$ref": "#/components/messages/ack_error"}
+                reply_messages.append(_message_ref(CONNECTION, "ack_error"))
+            reply = {"channel": _channel_ref(CONNECTION), "messages": reply_messages}
+        message_ref = {"$ref": f"#/components/messages/{event.name}"}
+        if not event.server_to_client or event.delivery is None or event.delivery.kind == "sender":
+            channels = [CONNECTION]
+        elif event.delivery.kind == "broadcast":
+            channels = [BROADCAST]
+        else:
+            channels = list(dict.fromkeys(t.room for t in event.delivery.rooms))
+        for channel in channels:
+            channel_messages[channel][event.name] = message_ref
+            action = "send" if event.server_to_client else "receive"
+            key = f"{action}_{event.name}" if len(channels) == 1 else f"{action}_{event.name}_via_{channel}"
+            operation: dict[str, Any] = {
+                "action": action,
+                "channel": _channel_ref(channel),
+                "messages": [_message_ref(channel, event.name)],
+                "summary": event.summary,
+                "tags": [{"name": event.domain}],
+            }
+            if reply is not None:
+                operation["reply"] = reply
+            operations[key] = operation
+
+    channel_objects: dict[str, Any] = {
+        CONNECTION: {
+            "address": None,
+            "title": "The client's own connection",
+            "description": "Client-to-server events, events sent to one connection only, and acknowledgements.",
+            "messages": channel_messages[CONNECTION],
+        },
+        BROADCAST: {
+            "address": None,
+            "title": "Every connection",
+            "description": "Events broadcast to every connected client.",
+            "messages": channel_messages[BROADCAST],
+        },
+    }
+    for room in catalog.rooms.values():
+        room_channel: dict[str, Any] = {"address": room.pattern, "title": room.summary or room.name}
+        if room.description:
+            room_channel["description"] = room.description
+        if room.params:
+            room_channel["parameters"] = _parameters(room, builder)
+        room_channel["messages"] = channel_messages[room.name]
+        room_channel["x-socketio-room"] = {
+            "visibility": room.visibility,
+            "access": room.access,
+            "roles": list(room.roles),
+        }
+        room_channel.update(room.extensions)
+        channel_objects[room.name] = room_channel
+
+    for shared in catalog.types.values():
+        if not isinstance(shared.type, ir.Scalar | ir.Const):
+            builder.schema(ir.Ref(shared.name))
+
+    info: dict[str, Any] = {"title": catalog.title, "version": catalog.version}
+    if catalog.description:
+        info["description"] = catalog.description
+    info["tags"] = [
+        {"name": d.name, "description": d.title + (f": {d.description}" if d.description else "")}
+        for d in catalog.domains
+    ]
+    document: dict[str, Any] = {
+        "asyncapi": "3.0.0",
+        "id": f"urn:{catalog.name}",
+        "info": info,
+        "servers": _servers(catalog),
+        "defaultContentType": "application/json",
+        "channels": channel_objects,
+        "operations": operations,
+        "components": {
+            "schemas": builder.sorted_defs(),
+            "messages": messages,
+            "securitySchemes": {
+                "token": {
+                    "type": "httpApiKey",
+                    "in": "query",
+                    "name": catalog.auth.query_param,
+                    "description": (catalog.auth.description or "A JWT.")
+                    + f" May also be given as `auth.{catalog.auth.auth_field}` in the Socket.IO handshake.",
+                }
+            },
+        },
+        "x-socketio": {
+            "namespace": catalog.namespace,
+            "auth": {
+                "queryParam": catalog.auth.query_param,
+                "authField": catalog.auth.auth_field,
+                "userClaim": catalog.auth.user_claim,
+            },
+            "channels": {
+                ch.name: {
+                    "summary": ch.summary,
+                    "rooms": [{"room": t.room, "bind": {b.param: b.text for b in t.bindings}} for t in ch.rooms],
+                }
+                for ch in catalog.channels.values()
+            },
+            "lifecycle": {
+                lc.name: {
+                    "side": lc.side,
+                    "summary": lc.summary,
+                    **({"description": lc.description} if lc.description else {}),
+                }
+                for lc in catalog.lifecycle
+            },
+        },
+    }
+    return {FILE: to_yaml(document, header_text(catalog))}

@@ -1,0 +1,85 @@
+"""generated/jsonschema/: one draft 2020-12 schema per event payload (and per ack), plus a bundle of them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ir
+from ..schemas import DRAFT_2020_12, SchemaBuilder, standalone
+from .serialize import header_text, to_json
+
+FOLDER = "jsonschema"
+
+
+def schema_id(catalog: ir.Catalog, name: str) -> str:
+    return f"urn:{catalog.name}:{name}"
+
+
+def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {
+        "$id": schema_id(catalog, f"event:{event.name}"),
+        "$comment": header,
+        "x-event": event.name,
+        "x-direction": event.direction,
+    }
+    return _comment_first(standalone(catalog, event.payload, extra))
+
+
+def ack_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
+    assert event.ack is not None
+    extra: dict[str, Any] = {"$id": schema_id(catalog, f"ack:{event.name}"), "$comment": header, "x-ack-of": event.name}
+    return _comment_first(standalone(catalog, event.ack, extra))
+
+
+def bundle(catalog: ir.Catalog, header: str) -> dict[str, Any]:
+    """Every named type, payload and ack as $defs, and an index from event name to its payload and ack."""
+    builder = SchemaBuilder(catalog)
+    for shared in catalog.types.values():
+        builder.schema(ir.Ref(shared.name))
+    index: dict[str, Any] = {}
+    for event in catalog.events.values():
+        entry: dict[str, Any] = {
+            "direction": event.direction,
+            "payload": _named(builder, event.payload, event.payload_name),
+        }
+        if event.ack is not None and event.ack_name is not None:
+            entry["ack"] = _named(builder, event.ack, event.ack_name)
+        index[event.name] = entry
+    return {
+        "$comment": header,
+        "$schema": DRAFT_2020_12,
+        "$id": schema_id(catalog, "bundle"),
+        "title": f"{catalog.title} {catalog.version}",
+        "description": "Every payload of the catalog. x-events maps each event name to its payload and ack.",
+        "x-events": index,
+        "$defs": builder.sorted_defs(),
+    }
+
+
+def _named(builder: SchemaBuilder, expr: ir.TypeExpr, name: str) -> dict[str, str]:
+    """A reference to expr as a definition called name (inline payload objects get one of their own)."""
+    if isinstance(expr, ir.Object):
+        builder.schema(expr)
+    elif isinstance(expr, ir.Ref) and expr.meta == ir.NO_META:
+        builder.schema(expr)
+        if name in builder.catalog.types and not isinstance(builder.catalog.types[name].type, ir.Scalar | ir.Const):
+            return {"$ref": builder.ref(name)}
+        builder.defs.setdefault(name, builder.schema(expr))
+    else:
+        builder.defs.setdefault(name, builder.schema(expr))
+    return {"$ref": builder.ref(name)}
+
+
+def _comment_first(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"$comment": schema.pop("$comment"), **schema}
+
+
+def render(catalog: ir.Catalog) -> dict[str, str]:
+    header = header_text(catalog)
+    files: dict[str, str] = {}
+    for event in catalog.events.values():
+        files[f"{FOLDER}/{event.name}.json"] = to_json(event_schema(catalog, event, header))
+        if event.ack is not None:
+            files[f"{FOLDER}/{event.name}.ack.json"] = to_json(ack_schema(catalog, event, header))
+    files[f"{FOLDER}/bundle.json"] = to_json(bundle(catalog, header))
+    return dict(sorted(files.items()))
