@@ -1,0 +1,47 @@
+# Two commands on a fresh machine (see README): `make run` and `make test`. Both install what they need.
+VENV       := .venv
+BIN        := $(VENV)/bin
+PY_STAMP   := $(VENV)/.installed
+NODE_DIR   := tests/ts
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+
+.PHONY: run test lint typecheck check generate golden clean
+
+$(PY_STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@echo "==> installing the pinned Node packages for the Node-side checks"
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## The main job: compile catalog/events.yaml into generated/ and print a summary.
+run: $(PY_STAMP)
+	$(BIN)/eventcat generate
+
+generate: run
+
+## Every test: lint, types, drift, pytest (which also drives the Node checks).
+test: $(PY_STAMP) $(NODE_STAMP) lint typecheck check
+	$(BIN)/pytest
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(BIN)/mypy
+
+check: $(PY_STAMP)
+	$(BIN)/eventcat check
+
+## Rewrite the golden expectations under tests/cases/ from current behaviour (review the diff after).
+golden: $(PY_STAMP)
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cases.py
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,60 @@
+"""Shared test helpers: run the eventcat CLI in-process, locate the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog" / "events.yaml"
+GENERATED = ROOT / "generated"
+NODE_DIR = ROOT / "tests" / "ts"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> Result:
+    """Run `eventcat ARGS` in-process (fast), from cwd."""
+    runner = CliRunner()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def node_or_skip() -> str:
+    """Path of node; a missing Node (or its packages) is a failure under CI=true, a skip elsewhere."""
+    node = shutil.which("node")
+    missing = None
+    if node is None:
+        missing = "node is not on PATH"
+    elif not (NODE_DIR / "node_modules" / "@asyncapi" / "parser").is_dir():
+        missing = "tests/ts/node_modules is not installed (run `make test`, which runs npm ci)"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing}; under CI=true the Node checks must run")
+        pytest.skip(missing)
+    assert node is not None
+    return node
+
+
+def run_node(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    node = node_or_skip()
+    return subprocess.run([node, script, *args], cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
