@@ -67,7 +67,9 @@ def test_check_reports_changed_missing_and_stale_files_with_a_diff(project: Path
 
 def test_check_detects_a_catalog_change_that_was_not_regenerated(project: Path) -> None:
     catalog = project / "catalog" / "events.yaml"
-    catalog.write_text(catalog.read_text().replace("orderNumber:", "orderNo:", 1).replace("orderNumber: REZ", "orderNo: REZ"))
+    catalog.write_text(
+        catalog.read_text().replace("orderNumber:", "orderNo:", 1).replace("orderNumber: REZ", "orderNo: REZ")
+    )
     result = run_cli("check", "--no-diff", cwd=project)
     assert result.exit_code == 1, result.stdout
     assert "changed  generated/asyncapi.yaml" in result.stdout
@@ -75,7 +77,7 @@ def test_check_detects_a_catalog_change_that_was_not_regenerated(project: Path) 
 
 def test_generate_removes_stale_files_it_owns_and_nothing_else(project: Path) -> None:
     out = project / "generated"
-    (out / "jsonschema" / "old" ).mkdir()
+    (out / "jsonschema" / "old").mkdir()
     (out / "jsonschema" / "old" / "gone.json").write_text("{}")
     (out / "NOTES.md").write_text("hand-written")
     result = run_cli("generate", cwd=project)

@@ -41,7 +41,9 @@ def load_schema(event: str) -> dict[str, Any]:
 
 
 def validator(event: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(load_schema(event), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        load_schema(event), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def payload_object(catalog: ir.Catalog, event: ir.Event) -> ir.Object:
@@ -98,7 +100,14 @@ def test_asyncapi_has_every_spec_event_with_its_fields(asyncapi: dict[str, Any])
 
 
 def test_catalog_documents_decisions_where_the_spec_is_ambiguous(catalog: ir.Catalog) -> None:
-    for name in ("error", "price_update", "stock_update", "store_online", "support_agent_status_changed", "connection_error"):
+    for name in (
+        "error",
+        "price_update",
+        "stock_update",
+        "store_online",
+        "support_agent_status_changed",
+        "connection_error",
+    ):
         description = catalog.events[name].description or ""
         assert "ecision" in description or "spec" in description, f"{name} does not say what was decided"
     channel = catalog.resolve(payload_object(catalog, catalog.events["subscribe"]).fields[0].type)
@@ -143,7 +152,9 @@ def test_every_example_validates_against_its_generated_schema(catalog: ir.Catalo
             assert not list(check.iter_errors(example)), event.name
         if event.ack is not None:
             ack_schema = json.loads((GENERATED / "jsonschema" / f"{event.name}.ack.json").read_text())
-            ack_check = jsonschema.Draft202012Validator(ack_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+            ack_check = jsonschema.Draft202012Validator(
+                ack_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            )
             for example in event.ack_examples:
                 assert ack_check.is_valid(example), event.name
 
@@ -187,9 +198,15 @@ def test_ajv_agrees_with_jsonschema_on_examples_and_mutations(catalog: ir.Catalo
     cases = []
     for event in catalog.events.values():
         path = str(schema_file(event.name))
-        cases += [{"schema": path, "instance": ex, "label": f"ok {event.name} {i}"} for i, ex in enumerate(event.examples)]
-        cases += [{"schema": path, "instance": inst, "label": f"bad {label}"} for label, inst in mutations(catalog, event)]
-    cases.append({"schema": str(GENERATED / "jsonschema" / "bundle.json"), "instance": {}, "label": "ok bundle compiles"})
+        cases += [
+            {"schema": path, "instance": ex, "label": f"ok {event.name} {i}"} for i, ex in enumerate(event.examples)
+        ]
+        cases += [
+            {"schema": path, "instance": inst, "label": f"bad {label}"} for label, inst in mutations(catalog, event)
+        ]
+    cases.append(
+        {"schema": str(GENERATED / "jsonschema" / "bundle.json"), "instance": {}, "label": "ok bundle compiles"}
+    )
     file = tmp_path / "cases.json"
     file.write_text(json.dumps(cases))
     proc = run_node("validate-instances.mjs", str(file))
@@ -226,7 +243,9 @@ def test_asyncapi_parses_with_the_official_parser_with_zero_errors(catalog: ir.C
     actions = {op_id: action for op_id, action in report["operations"]}
     for event in catalog.events.values():
         expected = "send" if event.server_to_client else "receive"
-        ops = [op for op in actions if op == f"{expected}_{event.name}" or op.startswith(f"{expected}_{event.name}_via_")]
+        ops = [
+            op for op in actions if op == f"{expected}_{event.name}" or op.startswith(f"{expected}_{event.name}_via_")
+        ]
         assert ops, f"no {expected} operation for {event.name}"
         assert all(actions[op] == expected for op in ops)
 
@@ -239,7 +258,10 @@ def test_asyncapi_maps_rooms_to_channels_with_parameters(catalog: ir.Catalog, as
         assert set(channel.get("parameters", {})) == {p.name for p in room.params}
     assert channels["leaderboard"]["parameters"]["period"]["enum"] == ["daily", "weekly", "monthly", "all_time"]
     order_ops = [op for op in asyncapi["operations"].values() if op["channel"]["$ref"] == "#/channels/order"]
-    assert {op["messages"][0]["$ref"].rsplit("/", 1)[1] for op in order_ops} >= {"order_status_update", "order_delivered"}
+    assert {op["messages"][0]["$ref"].rsplit("/", 1)[1] for op in order_ops} >= {
+        "order_status_update",
+        "order_delivered",
+    }
 
 
 def test_asyncapi_acks_are_operation_replies(catalog: ir.Catalog, asyncapi: dict[str, Any]) -> None:
