@@ -89,9 +89,9 @@ class Builder:
             for name, body in d.get("types", {}).items()
         }
         self.check_alias_cycles(types)
+        self.types = types
         rooms = {name: self.room(name, body) for name, body in d.get("rooms", {}).items()}
         self.rooms = rooms
-        self.types = types
         channels = {name: self.channel(name, body) for name, body in d.get("channels", {}).items()}
         auth_data = d.get("auth", {})
         join = None
@@ -228,9 +228,10 @@ class Builder:
             constraints.pop(key)
         if array_constraints and not depth:
             self.error(
-                path,
+                path[:-1] + (next(iter(array_constraints)),),
                 f"{', '.join(array_constraints)} applies to arrays, and '{text}' is not one",
                 "write the type as Name[]",
+                key=True,
             )
         element: ir.TypeExpr
         element_meta = meta if not depth else ir.NO_META
@@ -242,9 +243,10 @@ class Builder:
         elif base in self.type_names:
             if constraints:
                 self.error(
-                    path,
+                    path[:-1] + (next(iter(constraints)),),
                     f"constraints ({', '.join(constraints)}) cannot be added to the shared type '{base}'",
                     "put them in the shared type, or use a built-in type here",
+                    key=True,
                 )
             element = ir.Ref(base, element_meta)
         else:
@@ -264,16 +266,18 @@ class Builder:
         return element
 
     def check_constraints(self, kind: str, constraints: Mapping[str, Any], path: Path) -> None:
+        """path is the `type:` value; each problem is reported at its own key beside it."""
         for key, value in constraints.items():
+            at = path[:-1] + (key,)
             if key in _STRING_KEYS and kind != "string":
-                self.error(path, f"'{key}' applies to strings, not {kind}")
+                self.error(at, f"'{key}' applies to strings, not {kind}", "remove it, or change the type", key=True)
             elif key in _NUMBER_KEYS and kind not in ("number", "integer"):
-                self.error(path, f"'{key}' applies to numbers, not {kind}")
+                self.error(at, f"'{key}' applies to numbers, not {kind}", "remove it, or change the type", key=True)
             elif key == "pattern":
                 try:
                     re.compile(value)
                 except re.error as exc:
-                    self.error(path[:-1] + ("pattern",), f"invalid regular expression: {exc}")
+                    self.error(at, f"invalid regular expression: {exc}")
 
     def object(self, fields: Mapping[str, Any], path: Path, name: str, open_: bool, meta: ir.Meta) -> ir.Object:
         built: list[ir.Field] = []
@@ -337,15 +341,12 @@ class Builder:
         return tuple(params)
 
     def check_param_type(self, expr: ir.TypeExpr, path: Path) -> None:
-        resolved = expr
-        while isinstance(resolved, ir.Ref) and resolved.name in self.data.get("types", {}):
-            body = self.data["types"][resolved.name]
-            if isinstance(body, str):
-                resolved = self.compact(body, ("types", resolved.name), ir.NO_META, {}, resolved.name)
-            else:
-                return  # enums and scalar aliases are both fine; objects are caught by the format of names
-        if isinstance(resolved, ir.Object | ir.Array | ir.Union):
-            self.error(path, "a room parameter must be a string, integer or enum")
+        resolved = self.resolve(expr)
+        fits = isinstance(resolved, ir.Enum | ir.Const) or (
+            isinstance(resolved, ir.Scalar) and resolved.kind in ("string", "integer")
+        )
+        if not fits and not isinstance(resolved, ir.Ref):  # an unresolved Ref is an alias cycle, reported already
+            self.error(path, "a room parameter must be a string, integer or enum", "room names are text")
 
     def room(self, name: str, body: Mapping[str, Any]) -> ir.Room:
         path: Path = ("rooms", name)
@@ -459,9 +460,12 @@ class Builder:
         else:
             source, extra = "field", tuple(text.split("."))
         if source not in allowed:
-            self.error(
-                path, f"room parameter '{param}' of '{room.name}' cannot come from {text} here", f"use {explain}"
-            )
+            if path and path[-2:-1] == ("bind",):
+                message = f"room parameter '{param}' of '{room.name}' cannot come from {text} here"
+            else:  # a bare room name binds each parameter to the payload field of the same name
+                message = f"room '{room.name}' needs its parameter '{param}' bound here"
+            hint = f"write {{room: {room.name}, bind: {{{param}: ...}}}} with {explain}"
+            self.error(path, message, hint)
             return None
         if source == "channel" and channel is not None and extra[0] not in [p.name for p in channel.params]:
             self.error(
@@ -498,7 +502,7 @@ class Builder:
             if f is None:
                 return "does not exist"
             if not f.required:
-                return "is optional (a room must always be known)"
+                return "is optional, and a room must always be known"
             expr = f.type
         expr = self.resolve(expr)
         if (isinstance(expr, ir.Scalar) and expr.kind in ("string", "integer")) or isinstance(expr, ir.Enum | ir.Const):
@@ -653,10 +657,12 @@ class Builder:
         seen: dict[str, tuple[ir.TypeExpr, str]] = {}
         for name, expr, where in named_types(catalog):
             if name in seen and seen[name][0] != expr:
+                other = self.doc.pos(where_path(seen[name][1]), key=True)
                 self.error(
                     where_path(where),
                     f"two different types are named '{name}'",
-                    f"the other is at {seen[name][1]}; give one a distinct name:",
+                    f"the other is at line {other.line}, column {other.col}; give one of them another name:",
+                    key=True,
                 )
             seen.setdefault(name, (expr, where))
 

@@ -44,7 +44,7 @@ only_option = click.option(
 )
 
 
-def _load(catalog_path: Path, out_dir: Path | None = None) -> ir.Catalog:
+def _load(catalog_path: Path, out_dir: Path | None = None, *, consequence: str = "") -> ir.Catalog:
     """Load the catalog or exit 2 with every error, one per line, as FILE:LINE:COL: message (hint)."""
     try:
         catalog = load_catalog(catalog_path)
@@ -52,9 +52,8 @@ def _load(catalog_path: Path, out_dir: Path | None = None) -> ir.Catalog:
         for error in exc.errors:
             click.echo(f"{error}", err=True)
         count = len(exc.errors)
-        click.echo(
-            f"eventcat: {count} error{'s' if count != 1 else ''} in {catalog_path}; nothing was generated.", err=True
-        )
+        plural = "s" if count != 1 else ""
+        click.echo(f"eventcat: {count} error{plural} in {catalog_path}{consequence}. Fix them and run again.", err=True)
         sys.exit(EXIT_CATALOG)
     if out_dir is not None:
         catalog = dataclasses.replace(catalog, source_name=source_name(catalog_path, out_dir))
@@ -117,7 +116,7 @@ def generate(catalog_path: Path, out_dir: Path, only: tuple[str, ...]) -> None:
       eventcat generate --out build/generated --only asyncapi
     """
     started = time.perf_counter()
-    catalog = _load(catalog_path, out_dir)
+    catalog = _load(catalog_path, out_dir, consequence="; nothing was written")
     plans = plan(out_dir, render_all(catalog, only))
     apply(out_dir, plans)
     click.echo(_summary(catalog))
@@ -148,7 +147,7 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
       eventcat check
       eventcat check --no-diff --only jsonschema
     """
-    catalog = _load(catalog_path, out_dir)
+    catalog = _load(catalog_path, out_dir, consequence="; outputs were not compared")
     plans = plan(out_dir, render_all(catalog, only))
     drifted = [p for p in plans if p.drift]
     if not drifted:

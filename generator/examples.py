@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
 import jsonschema
+import jsonschema.exceptions
+import referencing.exceptions
 
 from . import ir
 from .errors import CatalogError
@@ -35,12 +38,24 @@ def check_examples(catalog: ir.Catalog, event: ir.Event, path: Path, doc: Docume
         validator = validator_for(catalog, expr)
         for i, example in enumerate(examples):
             where = path + (key, i)
-            for problem in sorted(validator.iter_errors(example), key=lambda e: list(map(str, e.absolute_path))):
+            try:
+                problems = sorted(validator.iter_errors(example), key=lambda e: list(map(str, e.absolute_path)))
+            except (RecursionError, re.error, jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable):
+                # The type itself is broken (an alias cycle, a bad pattern); that error is reported where the type
+                # is written, and examples cannot be judged against it.
+                break
+            for problem in problems:
                 inner = tuple(problem.absolute_path)
+                if problem.validator == "additionalProperties" and isinstance(problem.instance, dict):
+                    # Point at the first key the schema does not know, not at the object around it.
+                    known = problem.schema.get("properties", {}) if isinstance(problem.schema, dict) else {}
+                    unknown = [k for k in problem.instance if k not in known]
+                    if unknown:
+                        inner = (*inner, unknown[0])
                 field = ".".join(str(p) for p in inner) or "(the payload)"
                 errors.append(
                     CatalogError(
-                        doc.pos(where + inner),
+                        doc.pos(where + inner, key=problem.validator == "additionalProperties"),
                         f"{event.name} {key}[{i}]: {field}: {problem.message}",
                         "fix the example or the payload type",
                     )

@@ -91,9 +91,7 @@ def _translate(error: ValidationError, doc: Document) -> CatalogError:
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return CatalogError(doc.pos(path), f"{where}: missing required key '{missing}'")
-    if error.validator == "propertyNames" or (
-        error.validator == "pattern" and error.path == error.relative_path and _is_key_error(error)
-    ):
+    if _is_key_error(error):
         key = str(error.instance)
         return CatalogError(
             doc.pos(path + (key,), key=True), f"'{key}' is not a valid name here", _pattern_hint(error.schema_path)
@@ -104,8 +102,11 @@ def _translate(error: ValidationError, doc: Document) -> CatalogError:
         hint = f"did you mean '{near[0]}'?" if near else f"one of: {', '.join(options)}"
         return CatalogError(doc.pos(path), f"{where}: '{error.instance}' is not allowed", hint)
     if error.validator == "type":
+        quote = 'quote it: "..."' if error.validator_value == "string" else None
         return CatalogError(
-            doc.pos(path), f"{where}: expected {_kind_name(error.validator_value)}, got {_json_kind(error.instance)}"
+            doc.pos(path),
+            f"{where}: expected {_kind_name(error.validator_value)}, got {_json_kind(error.instance)}",
+            quote,
         )
     if error.validator == "oneOf" and "valid under each of" in error.message:
         return CatalogError(

@@ -76,6 +76,10 @@ def _yaml_error_hint(problem: str) -> str | None:
         return "a value containing ': ' must be quoted"
     if "could not find expected ':'" in problem:
         return "check the indentation of this line and the one before"
+    if "but got '?'" in problem:
+        return 'inside { }, quote an optional field name: { "name?": string }'
+    if "expected <block end>" in problem:
+        return "check the indentation: keys of one mapping must start in the same column"
     if "found undefined alias" in problem:
         return "define the anchor (&name) before using it (*name)"
     return None
@@ -88,6 +92,9 @@ def load_yaml(text: str, file: str) -> tuple[Document | None, list[CatalogError]
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark is not None:
+            opened = exc.context_mark
+            problem = f"{problem} ({exc.context} started at line {opened.line + 1}, column {opened.column + 1})"
         return None, [
             CatalogError(
                 _pos(file, exc.problem_mark or exc.context_mark), f"invalid YAML: {problem}", _yaml_error_hint(problem)

@@ -69,10 +69,15 @@ def _message(catalog: ir.Catalog, event: ir.Event, payload_ref: dict[str, Any]) 
     message["contentType"] = "application/json"
     message["payload"] = payload_ref
     message["examples"] = [{"name": f"example_{i + 1}", "payload": example} for i, example in enumerate(event.examples)]
-    message["tags"] = [{"name": event.domain}]
+    message["tags"] = [{"name": tag} for tag in (event.domain, *event.tags)]
     message["x-socketio-direction"] = event.direction
     if event.delivery is not None:
         message["x-socketio-delivery"] = _delivery_extension(catalog, event)
+    for key, targets in (("x-socketio-enters", event.enters), ("x-socketio-leaves", event.leaves)):
+        if targets:
+            message[key] = [_target(t) for t in targets]
+    if event.triggers:
+        message["x-socketio-triggers"] = list(event.triggers)
     message["x-socketio-limits"] = _limits(event.limits)
     if event.volatile:
         message["x-socketio-volatile"] = True
@@ -92,7 +97,8 @@ def _message(catalog: ir.Catalog, event: ir.Event, payload_ref: dict[str, Any]) 
 
 def _ack_message(event: ir.Event, payload_ref: dict[str, Any]) -> dict[str, Any]:
     message: dict[str, Any] = {
-        "name": event.name,
+        # Not an event name: an ack travels in the callback of the event it answers.
+        "name": f"{event.name}.ack",
         "title": f"{event.name} acknowledgement",
         "summary": f"What the receiver of {event.name} answers through the acknowledgement callback.",
         "contentType": "application/json",
@@ -115,6 +121,44 @@ def _parameters(room: ir.Room, builder: SchemaBuilder) -> dict[str, Any]:
         entry["description"] = description
         params[param.name] = entry
     return params
+
+
+def _target(target: ir.RoomTarget) -> dict[str, Any]:
+    return {"room": target.room, "bind": {b.param: b.text for b in target.bindings}}
+
+
+def _auth_extension(auth: ir.Auth) -> dict[str, Any]:
+    out: dict[str, Any] = {"queryParam": auth.query_param, "authField": auth.auth_field, "userClaim": auth.user_claim}
+    if auth.join is not None:
+        out["join"] = _target(auth.join)
+    return out
+
+
+def _channel_extension(channel: ir.Channel, builder: SchemaBuilder) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if channel.summary:
+        out["summary"] = channel.summary
+    if channel.description:
+        out["description"] = channel.description
+    if channel.params:
+        out["parameters"] = {p.name: builder.schema(p.type) for p in channel.params}
+    out["rooms"] = [_target(t) for t in channel.rooms]
+    if channel.deprecated:
+        out["deprecated"] = True
+    out.update(channel.extensions)
+    return out
+
+
+def _lifecycle_extension(event: ir.LifecycleEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {"side": event.side, "summary": event.summary}
+    if event.description:
+        out["description"] = event.description
+    if event.arguments:
+        out["arguments"] = [
+            {"name": a.name, "type": a.type, **({"description": a.description} if a.description else {})}
+            for a in event.arguments
+        ]
+    return out
 
 
 def render(catalog: ir.Catalog) -> dict[str, str]:
@@ -239,11 +283,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         },
         "x-socketio": {
             "namespace": catalog.namespace,
-            "auth": {
-                "queryParam": catalog.auth.query_param,
-                "authField": catalog.auth.auth_field,
-                "userClaim": catalog.auth.user_claim,
-            },
+            "auth": _auth_extension(catalog.auth),
             "channels": {
                 ch.name: {
                     "summary": ch.summary,

@@ -22,7 +22,9 @@ def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str,
         "x-event": event.name,
         "x-direction": event.direction,
     }
-    return _comment_first(standalone(catalog, event.payload, extra))
+    schema = standalone(catalog, event.payload, extra)
+    schema.setdefault("description", event.summary)
+    return _comment_first(schema)
 
 
 def ack_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
