@@ -301,3 +301,17 @@ def test_generated_files_start_with_the_header_and_hold_no_local_paths() -> None
 def test_committed_outputs_are_in_sync_with_the_catalog() -> None:
     result = run_cli("check", "--no-diff", cwd=CATALOG.parent.parent)
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_editors_find_the_format_schema_from_the_catalog() -> None:
+    """yaml-language-server reads the first line; the schema it points at must exist and accept the catalog."""
+    first = CATALOG.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    target = (CATALOG.parent / first.split("$schema=", 1)[1].strip()).resolve()
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft7Validator(schema).iter_errors(data))
+    from generator.format_schema import format_schema
+
+    assert format_schema() == schema  # the packaged copy is the one editors see
