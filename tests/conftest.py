@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "events.yaml"
 GENERATED = ROOT / "generated"
 NODE_DIR = ROOT / "tests" / "ts"
+# Every package of tests/ts/package.json that a test runs.
+NODE_PACKAGES = ("@asyncapi/parser", "ajv", "ajv-formats", "jsdom", "markdownlint-cli2", "mermaid")
 
 
 @dataclass
@@ -45,8 +47,8 @@ def node_or_skip() -> str:
     missing = None
     if node is None:
         missing = "node is not on PATH"
-    elif not (NODE_DIR / "node_modules" / "@asyncapi" / "parser").is_dir():
-        missing = "tests/ts/node_modules is not installed (run `make test`, which runs npm ci)"
+    elif not all((NODE_DIR / "node_modules" / package).is_dir() for package in NODE_PACKAGES):
+        missing = "tests/ts/node_modules is not installed or is out of date (run `make test`, which runs npm ci)"
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{missing}; under CI=true the Node checks must run")

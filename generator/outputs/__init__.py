@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ir
-from . import asyncapi, jsonschema
+from . import asyncapi, docs, jsonschema
 
 
 @dataclass(frozen=True)
@@ -24,4 +24,5 @@ class Output:
 OUTPUTS: tuple[Output, ...] = (
     Output("jsonschema", ("jsonschema/",), jsonschema.render),
     Output("asyncapi", ("asyncapi.yaml",), asyncapi.render),
+    Output("docs", ("docs/",), docs.render),
 )
