@@ -52,6 +52,14 @@ class SchemaBuilder:
             return {"$ref": self.ref(expr.name)}
         return self._anonymous(expr)
 
+    def named_ref(self, expr: ir.TypeExpr, name: str) -> dict[str, Any]:
+        """A plain `$ref` to expr: its own definition when it has one, else a new definition called name."""
+        schema = self.schema(expr)
+        if "$ref" in schema and len(schema) == 1:
+            return schema
+        self.defs.setdefault(name, schema)
+        return {"$ref": self.ref(name)}
+
     def definition(self, shared: ir.SharedType) -> dict[str, Any]:
         """The body of a shared type's definition."""
         expr = shared.type

@@ -50,8 +50,8 @@ def _delivery_extension(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
         return {"kind": event.delivery.kind}
     rooms = []
     for target in event.delivery.rooms:
-        room = catalog.rooms[target.room]
-        rooms.append({"room": room.name, "pattern": room.pattern, "bind": {b.param: b.text for b in target.bindings}})
+        entry = _target(target)
+        rooms.append({"room": entry["room"], "pattern": catalog.rooms[target.room].pattern, "bind": entry["bind"]})
     return {"kind": "rooms", "rooms": rooms}
 
 
@@ -169,29 +169,22 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     operations: dict[str, Any] = {}
     has_ack_error = ACK_ERROR_TYPE in catalog.types
 
-    def payload_ref(expr: ir.TypeExpr, name: str) -> dict[str, Any]:
-        schema = builder.schema(expr)
-        if "$ref" in schema and len(schema) == 1:
-            return schema
-        builder.defs.setdefault(name, schema)
-        return {"$ref": builder.ref(name)}
-
     if has_ack_error:
         messages["ack_error"] = {
             "name": "ack_error",
             "title": "Refused acknowledgement",
             "summary": "What any acknowledgement carries when the server refused the event: {ok: false, error}.",
             "contentType": "application/json",
-            "payload": payload_ref(ir.Ref(ACK_ERROR_TYPE), ACK_ERROR_TYPE),
+            "payload": builder.named_ref(ir.Ref(ACK_ERROR_TYPE), ACK_ERROR_TYPE),
             "x-socketio-ack": True,
         }
 
     for event in catalog.events.values():
-        messages[event.name] = _message(catalog, event, payload_ref(event.payload, event.payload_name))
+        messages[event.name] = _message(catalog, event, builder.named_ref(event.payload, event.payload_name))
         reply = None
         if event.ack is not None and event.ack_name is not None:
             ack_key = f"{event.name}.ack"
-            messages[ack_key] = _ack_message(event, payload_ref(event.ack, event.ack_name))
+            messages[ack_key] = _ack_message(event, builder.named_ref(event.ack, event.ack_name))
             channel_messages[CONNECTION][ack_key] = {"$ref": f"#/components/messages/{ack_key}"}
             reply_messages = [_message_ref(CONNECTION, ack_key)]
             if has_ack_error and not event.server_to_client:

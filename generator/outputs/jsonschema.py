@@ -42,10 +42,10 @@ def bundle(catalog: ir.Catalog, header: str) -> dict[str, Any]:
     for event in catalog.events.values():
         entry: dict[str, Any] = {
             "direction": event.direction,
-            "payload": _named(builder, event.payload, event.payload_name),
+            "payload": builder.named_ref(event.payload, event.payload_name),
         }
         if event.ack is not None and event.ack_name is not None:
-            entry["ack"] = _named(builder, event.ack, event.ack_name)
+            entry["ack"] = builder.named_ref(event.ack, event.ack_name)
         index[event.name] = entry
     return {
         "$comment": header,
@@ -56,20 +56,6 @@ def bundle(catalog: ir.Catalog, header: str) -> dict[str, Any]:
         "x-events": index,
         "$defs": builder.sorted_defs(),
     }
-
-
-def _named(builder: SchemaBuilder, expr: ir.TypeExpr, name: str) -> dict[str, str]:
-    """A reference to expr as a definition called name (inline payload objects get one of their own)."""
-    if isinstance(expr, ir.Object):
-        builder.schema(expr)
-    elif isinstance(expr, ir.Ref) and expr.meta == ir.NO_META:
-        builder.schema(expr)
-        if name in builder.catalog.types and not isinstance(builder.catalog.types[name].type, ir.Scalar | ir.Const):
-            return {"$ref": builder.ref(name)}
-        builder.defs.setdefault(name, builder.schema(expr))
-    else:
-        builder.defs.setdefault(name, builder.schema(expr))
-    return {"$ref": builder.ref(name)}
 
 
 def _comment_first(schema: dict[str, Any]) -> dict[str, Any]:
