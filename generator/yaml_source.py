@@ -26,6 +26,13 @@ class _Loader(yaml.SafeLoader):
     """
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same loader on libyaml's parser, when PyYAML has it: a valid catalog parses several times faster.
+
+    Invalid YAML is parsed again with `_Loader`, so that error messages and positions never depend on libyaml.
+    """
+
+
 _Loader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
@@ -37,6 +44,7 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -87,6 +95,15 @@ def _yaml_error_hint(problem: str) -> str | None:
 
 def load_yaml(text: str, file: str) -> tuple[Document | None, list[CatalogError]]:
     """Parse text; on invalid YAML return no document and the parser's error, located."""
+    fast = _FastLoader(text)
+    try:
+        node = fast.get_single_node()
+    except yaml.YAMLError:
+        node = None  # parsed again below, for PyYAML's own message and position
+    else:
+        return _document(node, file, fast)
+    finally:
+        fast.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -109,6 +126,10 @@ def load_yaml(text: str, file: str) -> tuple[Document | None, list[CatalogError]
         ]
     finally:
         loader.dispose()
+    return _document(node, file, loader)
+
+
+def _document(node: yaml.Node | None, file: str, loader: Any) -> tuple[Document | None, list[CatalogError]]:
     if node is None:
         return None, [CatalogError(Pos(file, 1, 1), "the catalog is empty", "start from the example in the README")]
     doc = Document(file, None)

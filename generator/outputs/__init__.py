@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ir
-from . import asyncapi, docs, jsonschema
+from . import asyncapi, docs, jsonschema, python
 
 
 @dataclass(frozen=True)
@@ -25,4 +25,5 @@ OUTPUTS: tuple[Output, ...] = (
     Output("jsonschema", ("jsonschema/",), jsonschema.render),
     Output("asyncapi", ("asyncapi.yaml",), asyncapi.render),
     Output("docs", ("docs/",), docs.render),
+    Output("python", ("python/",), python.render),
 )

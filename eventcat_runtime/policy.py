@@ -1,0 +1,78 @@
+"""One authorisation policy for entering any room: deny by default, pluggable.
+
+The catalog says who may enter each room (`access`): `public` rooms anyone, `self` rooms only the user they are
+named after, `member` rooms whoever was granted that very room (by a JWT claim or by the backend over the publish
+API) or holds one of the room's roles, `server` rooms nobody but the server. A deployment with a real ownership
+service implements `RoomPolicy` itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .registry import RoomSpec
+
+ADMIN_ROLE = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user of a connection."""
+
+    user_id: str
+    roles: frozenset[str] = frozenset()
+    # Concrete room names the token itself grants (claim `rooms`), e.g. order:ord_1.
+    rooms: frozenset[str] = frozenset()
+    claims: Mapping[str, Any] = field(default_factory=dict)
+
+
+class RoomPolicy(Protocol):
+    async def may_enter(self, user: Principal, room: RoomSpec, params: Mapping[str, str]) -> bool:
+        """Whether the user may enter this room with these parameter values."""
+        ...
+
+    async def lookup(self, user: Principal, room: RoomSpec, param: str) -> list[str]:
+        """Values of one parameter of a room the user belongs to (`$lookup`): e.g. the ids of the user's orders."""
+        ...
+
+
+class InMemoryPolicy:
+    """The embedded default: grants held in memory, added and revoked by the backend or carried by the token."""
+
+    def __init__(self) -> None:
+        self._grants: defaultdict[str, set[str]] = defaultdict(set)
+
+    def grant(self, user_id: str, rooms: Iterable[str]) -> None:
+        self._grants[user_id].update(rooms)
+
+    def revoke(self, user_id: str, rooms: Iterable[str]) -> None:
+        held = self._grants.get(user_id)
+        if held is not None:
+            held.difference_update(rooms)
+            if not held:
+                del self._grants[user_id]
+
+    def granted(self, user: Principal) -> set[str]:
+        return self._grants.get(user.user_id, set()) | user.rooms
+
+    async def may_enter(self, user: Principal, room: RoomSpec, params: Mapping[str, str]) -> bool:
+        if room.access == "server":
+            return False
+        if room.access == "public":
+            return True
+        if user.roles.intersection(room.roles):
+            return True
+        if room.access == "self":
+            return bool(params) and all(value == user.user_id for value in params.values())
+        return room.address(params) in self.granted(user)
+
+    async def lookup(self, user: Principal, room: RoomSpec, param: str) -> list[str]:
+        values = set()
+        for address in self.granted(user):
+            parsed = room.parse(address)
+            if parsed is not None and param in parsed:
+                values.add(parsed[param])
+        return sorted(values)

@@ -1,0 +1,80 @@
+"""Payload validation both ways, with one rule: what goes over the wire must match the catalog's JSON Schema.
+
+pydantic in its default (lax) mode would turn "12" into 12 or a Unix time into a datetime; the JSON Schema refuses
+both. So payloads are validated as JSON in strict mode, which is what they are on the wire. Inbound, the JSON text
+is also what the size limit is measured on.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
+
+from .errors import ErrorCode, EventError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def problems(error: ValidationError) -> list[dict[str, str]]:
+    """pydantic's errors as the `details.errors` list of the error contract: dotted path and message."""
+    out = []
+    for item in error.errors(include_url=False, include_input=False):
+        path = ".".join(str(part) for part in item["loc"])
+        out.append({"path": path, "message": item["msg"]})
+    return out
+
+
+def encode(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=to_jsonable_python)
+
+
+def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: int) -> M:
+    """The one payload argument of a client event, size-checked and validated; EventError otherwise."""
+    if len(args) != 1:
+        raise EventError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{event}: expected exactly one payload argument, got {len(args)}",
+            {"event": event, "errors": [{"path": "", "message": f"expected 1 argument, got {len(args)}"}]},
+        )
+    text = encode(args[0])
+    size = len(text.encode())
+    if size > max_bytes:
+        raise EventError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            f"{event}: payload is {size} bytes, the limit is {max_bytes}",
+            {"event": event, "size": size, "limit": max_bytes},
+        )
+    try:
+        return model.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        found = problems(exc)
+        first = found[0]
+        where = f"{first['path']}: " if first["path"] else ""
+        raise EventError(
+            ErrorCode.VALIDATION_ERROR, f"{event}: {where}{first['message']}", {"event": event, "errors": found}
+        ) from None
+
+
+@cache
+def adapter(model: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per generated type: models and the type aliases of non-object acks alike."""
+    return TypeAdapter(model)
+
+
+def to_wire(payload: Any, model: Any) -> tuple[Any, Any]:
+    """The JSON-ready dict to send, after validating it as the model; ValidationError if it does not match.
+
+    A model instance is dumped first (aliases, unset fields left out) and the dump validated again, so a model that
+    was mutated after construction, or built with model_construct, cannot slip through.
+    """
+    text = (
+        payload.model_dump_json(by_alias=True, exclude_unset=True)
+        if isinstance(payload, BaseModel)
+        else encode(payload)
+    )
+    validated = adapter(model).validate_json(text, strict=True)
+    return json.loads(text), validated

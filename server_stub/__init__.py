@@ -1,0 +1,1 @@
+"""The REZ real-time server, built on the generated rez_realtime package."""

@@ -1,0 +1,90 @@
+# generated from catalog.yaml by eventcat — do not edit
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from eventcat_runtime import CatalogModel, EmailStr, UriStr, UuidStr
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from typing_extensions import TypeAliasType
+
+
+class Money(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    amount: Annotated[float, Field(ge=0.0, multiple_of=0.01)]
+    """
+    Unit: euros.
+    """
+    currency: Literal["EUR"]
+
+
+class OpenTicketContact(CatalogModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    email: EmailStr
+    website: UriStr | None = None
+
+
+Priority = TypeAliasType("Priority", Annotated[Literal["low", "high"], Field(title="Priority")])
+"""
+How urgent a ticket is.
+"""
+
+
+TicketState = TypeAliasType("TicketState", Annotated[Literal["open", "closed"], Field(title="TicketState")])
+
+
+class TicketUpdatedLinesItem(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: str
+    cost: Money
+
+
+Actor = TypeAliasType("Actor", Annotated[str, Field(max_length=64, min_length=1, pattern="^u_[a-z0-9]+$")])
+
+
+SecondsLeft = TypeAliasType("SecondsLeft", Annotated[int, Field(ge=0, json_schema_extra={"x-nullable": True})])
+"""
+Unit: seconds.
+"""
+
+
+class TicketUpdatedPayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ticketId: UuidStr
+    at: AwareDatetime
+    lines: list[TicketUpdatedLinesItem]
+    extra: Annotated[Any, Field(json_schema_extra={"x-nullable": True})]
+    meta: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Any]
+    actor: Actor | Literal["system"]
+    priority: Annotated[Priority, Field(deprecated=True)]
+    secondsLeft: Annotated[SecondsLeft | None, Field(json_schema_extra={"x-nullable": True})]
+
+
+class OpenTicketAck(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: Literal[True]
+    ticketId: UuidStr
+    state: TicketState
+
+
+class OpenTicketPayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    userId: Annotated[str, Field(max_length=64, min_length=1, pattern="^u_[a-z0-9]+$")]
+    priority: Priority
+    subject: Annotated[str, Field(max_length=120)]
+    contact: OpenTicketContact | None = None
+    tags: Annotated[list[str] | None, Field(max_length=5)] = None
+    due: Annotated[date | None, Field(json_schema_extra={"x-nullable": True})] = None

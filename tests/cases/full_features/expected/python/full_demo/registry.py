@@ -1,0 +1,78 @@
+# generated from catalog.yaml by eventcat — do not edit
+"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels and auth."""
+
+from eventcat_runtime.registry import AuthSpec, Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
+
+from . import models
+
+ROOMS: dict[str, RoomSpec] = {
+    "user": RoomSpec(
+        name="user",
+        pattern="user:{userId}",
+        params=("userId",),
+        access="self",
+        roles=(),
+        visibility="private",
+    ),
+    "board": RoomSpec(
+        name="board",
+        pattern="board:{period}",
+        params=("period",),
+        access="public",
+        roles=(),
+        visibility="public",
+        param_values={"period": ("daily", "weekly")},
+    ),
+}
+
+# Most specific first: a name is matched against each pattern in this order.
+CHANNELS: tuple[ChannelSpec, ...] = (
+    ChannelSpec(
+        name="board_{period}",
+        regex="^board_(?P<period>daily|weekly)$",
+        rooms=(RoomTarget("board", (Binding("period", "channel", ("period",)),)),),
+    ),
+)
+
+EVENTS: dict[str, EventSpec] = {
+    "open_ticket": EventSpec(
+        name="open_ticket",
+        direction="client_to_server",
+        domain="tickets",
+        model=models.OpenTicketPayload,
+        max_payload_bytes=4096,
+        ack_model=models.OpenTicketAck,
+        rate=(5, 10),
+        caller_fields=(("userId",),),
+        enters=(RoomTarget("board", (Binding("period", "lookup"),)),),
+        leaves=(RoomTarget("user", (Binding("userId", "field", ("userId",)),)),),
+        triggers=("ticket_updated",),
+        handler="on_open_ticket",
+    ),
+    "ticket_updated": EventSpec(
+        name="ticket_updated",
+        direction="server_to_client",
+        domain="tickets",
+        model=models.TicketUpdatedPayload,
+        max_payload_bytes=4096,
+        delivery="rooms",
+        rooms=(RoomTarget("user", (Binding("userId", "arg"),)),),
+        args={"userId": "user_id"},
+        volatile=True,
+    ),
+}
+
+REGISTRY = Registry(
+    catalog="full-demo",
+    version="1.2.0",
+    namespace="/",
+    auth=AuthSpec(
+        query_param="token",
+        auth_field="token",
+        user_claim="userId",
+        join=RoomTarget("user", (Binding("userId", "user"),)),
+    ),
+    rooms=ROOMS,
+    channels=CHANNELS,
+    events=EVENTS,
+)

@@ -1,0 +1,15 @@
+# generated from catalog.yaml by eventcat — do not edit
+"""Open payloads 0.3.0: typed Socket.IO events for python-socketio, generated from the catalog.
+
+- `models`: a pydantic model per payload and per named type.
+- `REGISTRY`: every event's direction, model, delivery and limits, as the runtime reads them.
+- `Events`: the typed emitter, one method per server-to-client event.
+- `EventHandlers`: the handler base, one abstract method per client-to-server event.
+"""
+
+from . import models
+from .emitter import Events
+from .handlers import EventHandlers
+from .registry import REGISTRY
+
+__all__ = ["REGISTRY", "EventHandlers", "Events", "models"]

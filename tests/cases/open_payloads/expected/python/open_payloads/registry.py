@@ -1,0 +1,36 @@
+# generated from catalog.yaml by eventcat — do not edit
+"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels and auth."""
+
+from eventcat_runtime.registry import AuthSpec, Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
+
+from . import models
+
+ROOMS: dict[str, RoomSpec] = {}
+
+# Most specific first: a name is matched against each pattern in this order.
+CHANNELS: tuple[ChannelSpec, ...] = ()
+
+EVENTS: dict[str, EventSpec] = {
+    "profile_updated": EventSpec(
+        name="profile_updated",
+        direction="server_to_client",
+        domain="profile",
+        model=models.ProfileUpdatedPayload,
+        max_payload_bytes=10240,
+        delivery="sender",
+    ),
+}
+
+REGISTRY = Registry(
+    catalog="open-payloads",
+    version="0.3.0",
+    namespace="/",
+    auth=AuthSpec(
+        query_param="token",
+        auth_field="token",
+        user_claim="userId",
+    ),
+    rooms=ROOMS,
+    channels=CHANNELS,
+    events=EVENTS,
+)
