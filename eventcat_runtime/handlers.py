@@ -64,6 +64,10 @@ class EventContext:
     async def leave(self, room: str) -> None:
         await self.server.leave(self.connection, room)
 
+    async def may_enter(self, room: str) -> bool:
+        """Whether the room policy lets this user into a concrete room (without entering it)."""
+        return await self.server.may_enter(self.connection, room)
+
 
 class HandlerBase:
     """Base of the generated `EventHandlers`. Lifecycle hooks are optional; event methods are abstract there."""

@@ -11,7 +11,7 @@ back on the wire the very strings they were given. Two pydantic defaults break t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
@@ -25,7 +25,7 @@ class CatalogModel(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    # Wire names (aliases) of the optional fields that may be absent but never null; filled per subclass.
+    # Attribute names of the optional fields that may be absent but never null; filled per subclass.
     __never_null__: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -35,18 +35,20 @@ class CatalogModel(BaseModel):
         for name, info in cls.model_fields.items():
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             if not info.is_required() and info.default is None and not extra.get(NULLABLE_KEY):
-                never_null.add(info.alias or name)
                 never_null.add(name)
         cls.__never_null__ = frozenset(never_null)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_null_for_non_nullable(cls, data: Any) -> Any:
-        if isinstance(data, dict) and cls.__never_null__:
-            for key in cls.__never_null__.intersection(data):
-                if data[key] is None:
-                    raise ValueError(f"{key}: may be omitted but not null")
-        return data
+    # An "after" validator: a "before" one would hand pydantic parsed Python instead of JSON, and strict JSON
+    # validation (ISO strings for datetimes) would then refuse what the JSON Schema accepts.
+    @model_validator(mode="after")
+    def _refuse_null_for_non_nullable(self) -> Self:
+        never_null = type(self).__never_null__
+        if never_null:
+            for name in never_null.intersection(self.model_fields_set):
+                if getattr(self, name) is None:
+                    wire = type(self).model_fields[name].alias or name
+                    raise ValueError(f"{wire}: may be left out, but not null")
+        return self
 
 
 def _uri(value: str) -> str:

@@ -21,7 +21,7 @@ DeliveryKind = Literal["rooms", "sender", "broadcast", "none"]
 _PARAM = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoomSpec:
     name: str
     pattern: str
@@ -70,7 +70,7 @@ class RoomTarget:
     bindings: tuple[Binding, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChannelSpec:
     """A subscribe channel: a name pattern (`order_{orderId}`) and the rooms it enters."""
 

@@ -309,9 +309,12 @@ class EventServer:
             await self.sio.enter_room(conn.sid, room, namespace=self.namespace)
         conn.holds[room].add(holder)
 
-    async def enter_checked(self, conn: Connection, room: str, holder: str) -> None:
+    async def may_enter(self, conn: Connection, room: str) -> bool:
         found = self.registry.room_of(room)
-        if found is None or not await self.policy.may_enter(conn.user, found[0], found[1]):
+        return found is not None and await self.policy.may_enter(conn.user, found[0], found[1])
+
+    async def enter_checked(self, conn: Connection, room: str, holder: str) -> None:
+        if not await self.may_enter(conn, room):
             raise EventError(ErrorCode.FORBIDDEN, f"not allowed to enter {room}", {"room": room})
         await self._enter(conn, room, holder)
 
@@ -367,12 +370,16 @@ class EventServer:
         *,
         args: Mapping[str, str] | None = None,
         to: str | None = None,
+        strict: bool | None = None,
     ) -> Delivered:
-        """Validate a server-to-client event and deliver it to the rooms the catalog names."""
+        """Validate a server-to-client event and deliver it to the rooms the catalog names.
+
+        `strict` overrides the mode: True raises OutboundValidationError for an invalid payload, False drops it.
+        """
         spec = self.registry.events.get(event)
         if spec is None or spec.inbound:
             raise KeyError(f"'{event}' is not a server-to-client event of this catalog")
-        wire = validate_outbound(spec, payload, self.strict_outbound)
+        wire = validate_outbound(spec, payload, self.strict_outbound if strict is None else strict)
         if wire is None:
             self.stats[f"dropped:{event}"] += 1
             return Delivered(event, (), sent=False)

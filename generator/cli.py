@@ -170,3 +170,81 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
         err=True,
     )
     sys.exit(EXIT_DRIFT)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", default=5001, show_default=True, type=click.IntRange(0, 65535), help="Port (HTTP and Socket.IO)."
+)
+@click.option("--demo", is_flag=True, help="Development secret and token, example traffic in every domain.")
+@click.option("--jwt-secret", envvar="JWT_SECRET", help="Secret for HS* tokens.  [env: JWT_SECRET]")
+@click.option(
+    "--jwt-algorithms",
+    envvar="JWT_ALGORITHMS",
+    default="HS256",
+    show_default=True,
+    help="Accepted algorithms, comma-separated ('none' never is).  [env: JWT_ALGORITHMS]",
+)
+@click.option(
+    "--jwt-public-key", envvar="JWT_PUBLIC_KEY", help="PEM, or @file, for RS*/ES* tokens.  [env: JWT_PUBLIC_KEY]"
+)
+@click.option("--service-token", envvar="SERVICE_TOKEN", help="Bearer token of the publish API.  [env: SERVICE_TOKEN]")
+@click.option(
+    "--mode",
+    envvar="EVENTCAT_MODE",
+    type=click.Choice(["development", "production"]),
+    default="development",
+    show_default=True,
+    help="development raises on an invalid outbound payload; production logs and drops it.  [env: EVENTCAT_MODE]",
+)
+@click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
+@click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
+def serve(
+    host: str,
+    port: int,
+    demo: bool,
+    jwt_secret: str | None,
+    jwt_algorithms: str,
+    jwt_public_key: str | None,
+    service_token: str | None,
+    mode: str,
+    log_level: str,
+    log_format: str,
+) -> None:
+    """Run the REZ real-time server (server_stub/) on the generated code, under uvicorn.
+
+    Clients connect with a JWT (`?token=` or `auth.token`); backends publish with `POST /events/{name}` and the
+    service token. Without --demo a key is required: JWT_SECRET for HS256, JWT_PUBLIC_KEY for RS256.
+
+    \b
+    Examples:
+      eventcat serve --demo                          try it: prints a token and a client snippet
+      JWT_SECRET=... SERVICE_TOKEN=... eventcat serve --host 0.0.0.0 --mode production
+      eventcat serve --jwt-algorithms RS256 --jwt-public-key @keys/jwt.pub
+    """
+    from server_stub.config import Settings
+    from server_stub.serve import run
+
+    algorithms = tuple(a.strip() for a in jwt_algorithms.split(",") if a.strip())
+    try:
+        settings = Settings.from_env(
+            host=host,
+            port=port,
+            demo=demo,
+            jwt_secret=jwt_secret,
+            jwt_algorithms=algorithms,
+            jwt_public_key=jwt_public_key,
+            service_token=service_token,
+            mode=mode,
+            log_level=log_level,
+            log_format=log_format,
+        )
+    except OSError as exc:
+        raise click.UsageError(f"cannot read the JWT public key: {exc}") from None
+    if not demo and not settings.jwt_secret and not settings.jwt_public_key:
+        raise click.UsageError("set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256), or try it with --demo")
+    try:
+        run(settings)
+    except ValueError as exc:  # a configuration the verifier refuses, e.g. RS256 without a key
+        raise click.UsageError(str(exc)) from None

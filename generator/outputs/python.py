@@ -2,7 +2,8 @@
 
 Modules: `models.py` (datamodel-code-generator, see python_models), `registry.py` (what the runtime reads),
 `emitter.py` (one typed method per server-to-client event), `handlers.py` (one abstract method per
-client-to-server event), `__init__.py` and `py.typed`. Everything is formatted by ruff (pinned) in one pass.
+client-to-server event), `examples.py` (every catalog example), `__init__.py` and `py.typed`.
+Everything is formatted by ruff (pinned) in one pass.
 """
 
 from __future__ import annotations
@@ -255,6 +256,11 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             common,
             events=[_emitter_view(catalog, e) for e in outbound],
             deprecated=any(e.deprecated for e in outbound),
+        ),
+        "examples.py": env.get_template("examples.py.j2").render(
+            common,
+            examples=[(e.name, [_literal(x) for x in e.examples]) for e in events if e.examples],
+            acks=[(e.name, [_literal(x) for x in e.ack_examples]) for e in events if e.ack_examples],
         ),
         "handlers.py": env.get_template("handlers.py.j2").render(common, events=[_handler_view(e) for e in inbound]),
     }

@@ -1,0 +1,120 @@
+"""The HTTP side of the server, on the same port as Socket.IO: health, the publish API, and room grants.
+
+- `GET /healthz`: liveness and a few numbers.
+- `POST /events/{name}` (service token): publish a server-to-client event. The body is the payload; the room
+  parameters the catalog leaves to the publisher (`$arg`) are query parameters by their catalog name
+  (`?userId=...`), and `?socketId=` addresses an event the catalog delivers to one connection. 202 when sent,
+  401 without a valid token, 404 for an unknown or client-to-server event, 400 for a body that is not JSON or a
+  missing parameter, 422 with every validation problem when the payload does not match the catalog.
+- `POST /grants` and `DELETE /grants` (service token): `{userId, rooms}` lets a user enter member rooms, or takes
+  them away (connections of that user leave them at once).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .errors import ErrorCode, OutboundValidationError, now_iso
+from .policy import InMemoryPolicy
+from .server import EventServer
+
+
+def _error(status: int, code: ErrorCode | str, message: str, **details: Any) -> JSONResponse:
+    body: dict[str, Any] = {"code": str(code), "message": message, "timestamp": now_iso()}
+    if details:
+        body["details"] = details
+    return JSONResponse(body, status_code=status)
+
+
+def create_http_app(server: EventServer, service_token: str | None) -> Starlette:
+    def authorised(request: Request) -> JSONResponse | None:
+        if not service_token:
+            return _error(503, ErrorCode.AUTH_REQUIRED, "the publish API is disabled: set SERVICE_TOKEN")
+        header = request.headers.get("authorization", "")
+        if not header.lower().startswith("bearer "):
+            return _error(401, ErrorCode.AUTH_REQUIRED, "send the service token as 'Authorization: Bearer <token>'")
+        if not hmac.compare_digest(header[7:].strip().encode(), service_token.encode()):
+            return _error(401, ErrorCode.AUTH_INVALID, "the service token is not valid")
+        return None
+
+    async def body_of(request: Request) -> tuple[Any, JSONResponse | None]:
+        try:
+            return json.loads(await request.body()), None
+        except ValueError as exc:
+            return None, _error(400, ErrorCode.VALIDATION_ERROR, f"the body is not JSON: {exc}")
+
+    async def healthz(request: Request) -> Response:
+        registry = server.registry
+        return JSONResponse(
+            {
+                "status": "ok",
+                "catalog": registry.catalog,
+                "version": registry.version,
+                "connections": len(server.connections),
+            }
+        )
+
+    async def publish(request: Request) -> Response:
+        refused = authorised(request)
+        if refused:
+            return refused
+        name = request.path_params["name"]
+        spec = server.registry.events.get(name)
+        if spec is None or spec.inbound:
+            return _error(404, ErrorCode.UNKNOWN_EVENT, f"'{name}' is not a server-to-client event of this API")
+        payload, bad = await body_of(request)
+        if bad:
+            return bad
+        args = {key: value for key, value in request.query_params.items() if key != "socketId"}
+        try:
+            delivered = await server.publish(
+                name, payload, args=args, to=request.query_params.get("socketId"), strict=True
+            )
+        except OutboundValidationError as exc:
+            return _error(
+                422, ErrorCode.VALIDATION_ERROR, f"the payload does not match {name}", event=name, errors=exc.problems
+            )
+        except ValueError as exc:
+            return _error(400, ErrorCode.VALIDATION_ERROR, str(exc), event=name)
+        return JSONResponse(
+            {"event": name, "rooms": list(delivered.rooms), "broadcast": delivered.broadcast}, status_code=202
+        )
+
+    async def grants(request: Request) -> Response:
+        refused = authorised(request)
+        if refused:
+            return refused
+        body, bad = await body_of(request)
+        if bad:
+            return bad
+        user = body.get("userId") if isinstance(body, dict) else None
+        rooms = body.get("rooms") if isinstance(body, dict) else None
+        if not isinstance(user, str) or not user or not isinstance(rooms, list):
+            return _error(422, ErrorCode.VALIDATION_ERROR, "expected {userId: string, rooms: [room, ...]}")
+        unknown = [r for r in rooms if not isinstance(r, str) or server.registry.room_of(r) is None]
+        if unknown:
+            return _error(422, ErrorCode.VALIDATION_ERROR, "not rooms of this API", rooms=unknown)
+        policy = server.policy
+        if not isinstance(policy, InMemoryPolicy):
+            return _error(501, ErrorCode.INTERNAL_ERROR, "grants are managed by the configured room policy")
+        if request.method == "POST":
+            policy.grant(user, rooms)
+        else:
+            policy.revoke(user, rooms)
+            await server.revoke(user, rooms)
+        return Response(status_code=204)
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/events/{name}", publish, methods=["POST"]),
+            Route("/grants", grants, methods=["POST", "DELETE"]),
+        ]
+    )

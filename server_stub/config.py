@@ -1,0 +1,54 @@
+"""Settings of the REZ server: flags first, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Mode = Literal["development", "production"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 5001
+    jwt_secret: str | None = None
+    jwt_algorithms: tuple[str, ...] = ("HS256",)
+    jwt_public_key: str | None = None
+    service_token: str | None = None
+    mode: Mode = "development"
+    demo: bool = False
+    demo_interval: float = 1.0
+    log_level: str = "info"
+    log_format: str = "json"
+    cors_allowed_origins: str = "*"
+
+    @classmethod
+    def from_env(cls, **flags: object) -> Settings:
+        """Flags that were given win over the environment (`JWT_SECRET`, `JWT_ALGORITHMS`, `JWT_PUBLIC_KEY`, ...)."""
+        env = os.environ
+        values: dict[str, object] = {
+            "jwt_secret": env.get("JWT_SECRET") or None,
+            "jwt_public_key": _key_text(env.get("JWT_PUBLIC_KEY")),
+            "service_token": env.get("SERVICE_TOKEN") or None,
+            "mode": env.get("EVENTCAT_MODE") or "development",
+            "log_level": env.get("LOG_LEVEL") or "info",
+        }
+        if env.get("JWT_ALGORITHMS"):
+            values["jwt_algorithms"] = tuple(a.strip() for a in env["JWT_ALGORITHMS"].split(",") if a.strip())
+        for key, value in flags.items():
+            if value is not None:
+                values[key] = _key_text(str(value)) if key == "jwt_public_key" else value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _key_text(value: str | None) -> str | None:
+    """A PEM key given inline, or `@path` / a path to a file holding it."""
+    if not value:
+        return None
+    if "-----BEGIN" in value:
+        return value
+    path = Path(value[1:] if value.startswith("@") else value)
+    return path.read_text(encoding="utf-8")

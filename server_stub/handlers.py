@@ -1,0 +1,69 @@
+"""The REZ server's handlers: one per client-to-server event of the catalog, written on the generated base."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eventcat_runtime import ErrorCode, EventContext, EventError
+from eventcat_runtime.errors import now_iso
+from rez_realtime import EventHandlers, Events, models
+
+from .support import SupportBackend
+
+
+class RezHandlers(EventHandlers):
+    def __init__(self, events: Events, support: SupportBackend) -> None:
+        super().__init__(events)
+        self.support = support
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+
+    async def on_connect(self, ctx: EventContext) -> None:
+        await self.events.connected({"userId": ctx.user_id, "socketId": ctx.sid, "timestamp": now_iso()}, to=ctx.sid)
+
+    async def on_shutdown(self, ctx: EventContext) -> None:
+        await self.events.disconnected({"reason": "server_shutdown", "timestamp": now_iso()}, to=ctx.sid)
+
+    # -- connection --------------------------------------------------------------------------------------------
+
+    async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> Mapping[str, Any]:
+        rooms = await ctx.subscribe(payload.channel)
+        return {"ok": True, "channel": payload.channel, "rooms": rooms}
+
+    async def on_unsubscribe(self, payload: models.UnsubscribePayload, ctx: EventContext) -> Mapping[str, Any]:
+        rooms = await ctx.unsubscribe(payload.channel)
+        return {"ok": True, "channel": payload.channel, "rooms": rooms}
+
+    async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
+        await self.events.heartbeat_ack({"timestamp": payload.timestamp}, to=ctx.sid)
+
+    # -- support -----------------------------------------------------------------------------------------------
+
+    async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> Mapping[str, Any]:
+        # The runtime has checked the room policy and enters the room (the catalog's `enters`) once this returns.
+        return {"ok": True, "ticketId": payload.ticketId, "room": f"support_ticket:{payload.ticketId}"}
+
+    async def on_leave_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> Mapping[str, Any]:
+        return {"ok": True, "ticketId": payload.ticketId, "room": f"support_ticket:{payload.ticketId}"}
+
+    async def on_user_typing_start(self, payload: models.TicketMembership, ctx: EventContext) -> None:
+        await self._member_of_ticket(payload.ticketId, ctx)
+        await self.support.typing(payload.ticketId, ctx.user_id, active=True)
+
+    async def on_user_typing_stop(self, payload: models.TicketMembership, ctx: EventContext) -> None:
+        await self._member_of_ticket(payload.ticketId, ctx)
+        await self.support.typing(payload.ticketId, ctx.user_id, active=False)
+
+    async def on_message_read(self, payload: models.MessageReadPayload, ctx: EventContext) -> Mapping[str, Any]:
+        await self._member_of_ticket(payload.ticketId, ctx)
+        read_at = now_iso()
+        await self.support.message_read(payload.ticketId, payload.messageId, ctx.user_id, read_at)
+        await self.events.support_message_read(
+            {"messageId": payload.messageId, "readBy": ctx.user_id, "readAt": read_at}, ticket_id=payload.ticketId
+        )
+        return {"ok": True}
+
+    async def _member_of_ticket(self, ticket_id: str, ctx: EventContext) -> None:
+        if not await ctx.may_enter(f"support_ticket:{ticket_id}"):
+            raise EventError(ErrorCode.FORBIDDEN, f"not a member of ticket {ticket_id}", {"ticketId": ticket_id})

@@ -1,0 +1,64 @@
+"""Run the REZ server under uvicorn, and stop it gracefully: clients are told (`disconnected`) before the port
+closes, rather than finding a dead socket."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from eventcat_runtime import logs
+
+from . import demo
+from .app import RezApp, build
+from .config import Settings
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn closes open WebSockets as it shuts down; the app says goodbye first."""
+
+    def __init__(self, config: uvicorn.Config, app: RezApp) -> None:
+        super().__init__(config)
+        self.rez = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.rez.shutdown()
+        await super().shutdown(sockets)
+
+
+def prepare(settings: Settings) -> tuple[RezApp, str | None]:
+    """The app for these settings; in demo mode also the token to print."""
+    token = None
+    if settings.demo:
+        settings = Settings(
+            **{
+                **settings.__dict__,
+                "jwt_secret": settings.jwt_secret or demo.secret(),
+                "service_token": settings.service_token or demo.secret(),
+            }
+        )
+    app = build(settings)
+    if settings.demo:
+        token = demo.install(app)
+    return app, token
+
+
+def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
+    settings = app.settings
+    return uvicorn.Config(
+        app.asgi,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+
+
+def run(settings: Settings) -> None:
+    logs.configure(settings.log_level, settings.log_format)
+    app, token = prepare(settings)
+    if token is not None:
+        print(demo.banner(settings.host, settings.port, token, str(app.settings.service_token)), flush=True)
+    server = GracefulServer(uvicorn_config(app), app)
+    server.run()
