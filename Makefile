@@ -5,7 +5,7 @@ PY_STAMP   := $(VENV)/.installed
 NODE_DIR   := tests/ts
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
-.PHONY: run test lint typecheck check generate golden clean
+.PHONY: run serve test lint typecheck check generate golden clean
 
 $(PY_STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
@@ -19,11 +19,17 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## The main job: compile catalog/events.yaml into generated/ and print a summary.
+## The main job: compile catalog/events.yaml into generated/, then run the REZ server's demo (Ctrl-C stops it).
 run: $(PY_STAMP)
 	$(BIN)/eventcat generate
+	$(BIN)/eventcat serve --demo --log-format text
 
-generate: run
+generate: $(PY_STAMP)
+	$(BIN)/eventcat generate
+
+## The REZ server without the demo: needs JWT_SECRET (or JWT_PUBLIC_KEY) and SERVICE_TOKEN in the environment.
+serve: $(PY_STAMP)
+	$(BIN)/eventcat serve
 
 ## Every test: lint, types, drift, pytest (which also drives the Node checks).
 test: $(PY_STAMP) $(NODE_STAMP) lint typecheck check

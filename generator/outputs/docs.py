@@ -20,6 +20,7 @@ import jinja2
 
 from .. import ir
 from .serialize import header_text
+from .templating import environment
 
 FOLDER = "docs"
 INDEX = "README.md"
@@ -330,17 +331,6 @@ def event_link(catalog: ir.Catalog, name: str, from_page: str) -> str:
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates/docs"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _event_view(catalog: ir.Catalog, types: Types, event: ir.Event, page: str) -> dict[str, Any]:
@@ -844,7 +834,7 @@ def _index_page(catalog: ir.Catalog, env: jinja2.Environment, header: str) -> st
 
 
 def render(catalog: ir.Catalog) -> dict[str, str]:
-    env = _environment()
+    env = environment("docs")
     header = header_text(catalog)
     codes = _has_error_codes(catalog)
     types = Types(catalog, {ERROR_CODE_TYPE: f"{CONNECTION}#error-codes"} if codes else None)

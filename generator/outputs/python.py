@@ -12,12 +12,11 @@ import re
 import textwrap
 from typing import Any
 
-import jinja2
-
 from .. import ir
 from ..pyformat import format_modules
 from .python_models import models_source
 from .serialize import header_text
+from .templating import environment
 
 FOLDER = "python"
 _PARAM = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
@@ -33,17 +32,6 @@ def package_name(catalog: ir.Catalog) -> str:
 def snake(name: str) -> str:
     """userId -> user_id."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates/python"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _literal(value: Any) -> str:
@@ -229,7 +217,7 @@ def _handler_view(event: ir.Event) -> dict[str, Any]:
 
 def render(catalog: ir.Catalog) -> dict[str, str]:
     header = "# " + header_text(catalog)
-    env = _environment()
+    env = environment("python")
     events = list(catalog.events.values())
     outbound = [e for e in events if e.server_to_client]
     inbound = [e for e in events if not e.server_to_client]

@@ -1,0 +1,214 @@
+"""A live REZ server for tests: the real app under uvicorn on a free loopback port, and real python-socketio clients.
+
+The server runs in the test session's event loop, so tests can also drive its typed emitter in process. Clients
+record every event they receive; `barrier` proves that nothing else is on its way to a client (Socket.IO keeps
+order on a connection: once a marker sent after an emit has arrived, the emit has arrived too, or never will).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import socket
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import socketio
+
+from server_stub.app import RezApp, build
+from server_stub.config import Settings
+from server_stub.serve import GracefulServer, uvicorn_config
+
+SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+SERVICE_TOKEN = "service-token-for-tests"
+BARRIER = "test:barrier"
+_ids = itertools.count(1)
+
+
+def unique_user(prefix: str = "user") -> str:
+    """A user id no other test uses: tests share one server, so they never share users."""
+    return f"{prefix}_{next(_ids)}_{int(time.time() * 1000) % 100000}"
+
+
+def make_token(
+    user: str | None,
+    *,
+    secret: str = SECRET,
+    roles: Sequence[str] = (),
+    rooms: Sequence[str] = (),
+    expires_in: int = 3600,
+    algorithm: str = "HS256",
+    **claims: Any,
+) -> str:
+    body: dict[str, Any] = {"iat": int(time.time()), "exp": int(time.time()) + expires_in, **claims}
+    if user is not None:
+        body["userId"] = user
+    if roles:
+        body["roles"] = list(roles)
+    if rooms:
+        body["rooms"] = list(rooms)
+    return jwt.encode(body, secret, algorithm=algorithm)
+
+
+class _QuietServer(GracefulServer):
+    """The production server class, without taking over the test process's signal handlers."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class Client:
+    sio: socketio.AsyncClient
+    user: str
+    received: list[tuple[str, Any]] = field(default_factory=list)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def sid(self) -> str:
+        sid = self.sio.get_sid("/")
+        assert sid is not None
+        return str(sid)
+
+    def events(self, name: str | None = None) -> list[tuple[str, Any]]:
+        """What arrived, barriers left out; only events called name when given."""
+        return [(e, p) for e, p in self.received if e != BARRIER and (name is None or e == name)]
+
+    def payloads(self, name: str) -> list[Any]:
+        return [p for _, p in self.events(name)]
+
+    async def call(self, event: str, *args: Any, timeout: float = 5) -> Any:
+        """Emit with an ack callback and return the ack's first argument (None for an empty ack)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def answered(*values: Any) -> None:
+            if not future.done():
+                future.set_result(values[0] if values else None)
+
+        await self.sio.emit(event, args[0] if len(args) == 1 else tuple(args) if args else None, callback=answered)
+        return await asyncio.wait_for(future, timeout)
+
+    async def emit(self, event: str, *args: Any) -> None:
+        """Emit without an ack callback."""
+        await self.sio.emit(event, args[0] if len(args) == 1 else tuple(args) if args else None)
+
+    async def wait_for(self, name: str, count: int = 1, timeout: float = 5) -> list[Any]:
+        deadline = time.monotonic() + timeout
+        while len(self.payloads(name)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.user} got {len(self.payloads(name))} '{name}' of {count}: {self.received}")
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+        return self.payloads(name)
+
+    def clear(self) -> None:
+        self.received.clear()
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.sio.disconnect()
+
+
+@dataclass
+class LiveServer:
+    app: RezApp
+    url: str
+    port: int
+    clients: list[Client] = field(default_factory=list)
+    _barriers: Iterator[int] = field(default_factory=itertools.count)
+
+    @property
+    def events(self) -> Any:
+        return self.app.events
+
+    async def connect(
+        self,
+        user: str | None = None,
+        *,
+        token: str | None = None,
+        roles: Sequence[str] = (),
+        rooms: Sequence[str] = (),
+        via_query: bool = False,
+        wait_connected: bool = True,
+    ) -> Client:
+        """A real python-socketio client, authenticated as user (a fresh id when None), over WebSocket."""
+        user = user or unique_user()
+        token = token or make_token(user, roles=roles, rooms=rooms)
+        sio = socketio.AsyncClient(reconnection=False)
+        client = Client(sio, user)
+
+        def record(event: str, payload: Any = None) -> None:
+            client.received.append((event, payload))
+            client._arrived.set()
+
+        sio.on("*", record)
+        url = f"{self.url}?token={token}" if via_query else self.url
+        await sio.connect(url, auth=None if via_query else {"token": token}, transports=["websocket"], wait_timeout=5)
+        self.clients.append(client)
+        if wait_connected:
+            await client.wait_for("connected")
+        return client
+
+    async def refused(self, *, token: str | None, via_query: bool = False) -> socketio.exceptions.ConnectionError:
+        """Connect with this token (None: no token at all) and return the refusal."""
+        sio = socketio.AsyncClient(reconnection=False)
+        url = f"{self.url}?token={token}" if via_query and token else self.url
+        auth = {"token": token} if token is not None and not via_query else None
+        try:
+            await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
+        except socketio.exceptions.ConnectionError as exc:
+            return exc
+        await sio.disconnect()
+        raise AssertionError("the connection was accepted")
+
+    async def barrier(self, *clients: Client) -> None:
+        """Return once every event emitted before this call has reached these clients."""
+        for client in clients:
+            marker = next(self._barriers)
+            await self.app.server.sio.emit(BARRIER, marker, to=client.sid)
+            deadline = time.monotonic() + 5
+            while (BARRIER, marker) not in client.received:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"barrier {marker} never reached {client.user}")
+                client._arrived.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(client._arrived.wait(), 0.5)
+
+    async def close_clients(self) -> None:
+        await asyncio.gather(*(c.close() for c in self.clients))
+        self.clients.clear()
+
+
+@contextlib.asynccontextmanager
+async def serve(settings: Settings | None = None) -> Any:
+    """Run the REZ app on a free 127.0.0.1 port for the duration of the block."""
+    settings = settings or Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning")
+    app = build(settings)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = _QuietServer(uvicorn_config(app), app)
+    task = asyncio.create_task(server.serve(sockets=[listener]))
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if task.done():
+            task.result()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the test server did not start")
+        await asyncio.sleep(0.01)
+    live = LiveServer(app, f"http://127.0.0.1:{port}", port)
+    try:
+        yield live
+    finally:
+        await live.close_clients()
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
+        listener.close()
