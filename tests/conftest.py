@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -60,3 +61,19 @@ def node_or_skip() -> str:
 def run_node(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     node = node_or_skip()
     return subprocess.run([node, script, *args], cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+async def live() -> Any:
+    """One REZ server for the whole session (tests use their own users, so they never see each other)."""
+    from .live import serve
+
+    async with serve() as server:
+        yield server
+
+
+@pytest.fixture
+async def server(live: Any) -> Any:
+    """The session's server; the clients a test opened are closed after it."""
+    yield live
+    await live.close_clients()
