@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ir
-from . import asyncapi, docs, jsonschema, python
+from . import asyncapi, docs, jsonschema, python, typescript
 
 
 @dataclass(frozen=True)
@@ -26,4 +26,5 @@ OUTPUTS: tuple[Output, ...] = (
     Output("asyncapi", ("asyncapi.yaml",), asyncapi.render),
     Output("docs", ("docs/",), docs.render),
     Output("python", ("python/",), python.render),
+    Output("ts", ("ts/",), typescript.render),
 )

@@ -1,0 +1,67 @@
+// generated from catalog.yaml by eventcat — do not edit
+/**
+ * Minimal 0.1.0: typings for socket.io-client.
+ *
+ * ```ts
+ * import { io, Socket } from "socket.io-client";
+ * import type { ServerToClientEvents, ClientToServerEvents } from "minimal";
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ * ```
+ */
+
+// -- payloads and named types ------------------------------------------------------------------------------------
+
+export interface HeadlinePublishedPayload {
+  title: string;
+}
+
+// -- events ------------------------------------------------------------------------------------------------------
+
+/** Events the server sends; listen with `socket.on(name, (payload) => ...)`. */
+export interface ServerToClientEvents {
+  /**
+   * A headline was published.
+   *
+   * Delivered to every connection.
+   */
+  headline_published: (payload: HeadlinePublishedPayload) => void;
+}
+
+/** Events the client sends with `socket.emit(name, payload[, ack])`; the server validates every one. */
+export interface ClientToServerEvents {
+}
+
+/** Every server-to-client event name. */
+export type ServerToClientEventName = keyof ServerToClientEvents;
+/** Every client-to-server event name. */
+export type ClientToServerEventName = keyof ClientToServerEvents;
+/** The payload type of a server-to-client event. */
+export type ServerToClientPayload<E extends ServerToClientEventName> = Parameters<ServerToClientEvents[E]>[0];
+/** The payload type of a client-to-server event. */
+export type ClientToServerPayload<E extends ClientToServerEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** News: the events of the `news` domain. */
+export type NewsEvents = "headline_published";
+
+// -- rooms and channels ------------------------------------------------------------------------------------------
+
+/** Every room name the server delivers to. */
+export type RoomName = ;
+
+/** Every name `subscribe` accepts. */
+export type SubscribeChannel =
+  ;
+
+// -- the values of index.js --------------------------------------------------------------------------------------
+
+/** The catalog these typings were generated from. */
+export declare const catalog: { readonly name: "minimal"; readonly version: "0.1.0"; readonly namespace: "/" };
+/** Every server-to-client event name, in catalog order. */
+export declare const serverToClientEvents: readonly ServerToClientEventName[];
+/** Every client-to-server event name, in catalog order. */
+export declare const clientToServerEvents: readonly ClientToServerEventName[];
+/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+export declare const rooms: {
+};
+/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+export declare const channels: {
+};

@@ -1,0 +1,89 @@
+// generated from catalog.yaml by eventcat — do not edit
+/**
+ * Open payloads 0.3.0: typings for socket.io-client.
+ *
+ * ```ts
+ * import { io, Socket } from "socket.io-client";
+ * import type { ServerToClientEvents, ClientToServerEvents } from "open-payloads";
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ * ```
+ */
+
+// -- payloads and named types ------------------------------------------------------------------------------------
+
+export interface Address {
+  city: string;
+  zip?: string;
+  /** Keys the catalog does not name are allowed. */
+  [key: string]: unknown;
+}
+
+export interface ProfileUpdatedPayload {
+  userId: string;
+  address: Address;
+  prefs: ProfileUpdatedPrefs;
+  secret: ProfileUpdatedSecret;
+  /** Keys the catalog does not name are allowed. */
+  [key: string]: unknown;
+}
+
+export interface ProfileUpdatedPrefs {
+  theme: "light" | "dark";
+  /** Keys the catalog does not name are allowed. */
+  [key: string]: unknown;
+}
+
+export interface ProfileUpdatedSecret {
+  hint: string;
+}
+
+// -- events ------------------------------------------------------------------------------------------------------
+
+/** Events the server sends; listen with `socket.on(name, (payload) => ...)`. */
+export interface ServerToClientEvents {
+  /**
+   * The user's profile changed.
+   *
+   * Delivered to the connection concerned only.
+   */
+  profile_updated: (payload: ProfileUpdatedPayload) => void;
+}
+
+/** Events the client sends with `socket.emit(name, payload[, ack])`; the server validates every one. */
+export interface ClientToServerEvents {
+}
+
+/** Every server-to-client event name. */
+export type ServerToClientEventName = keyof ServerToClientEvents;
+/** Every client-to-server event name. */
+export type ClientToServerEventName = keyof ClientToServerEvents;
+/** The payload type of a server-to-client event. */
+export type ServerToClientPayload<E extends ServerToClientEventName> = Parameters<ServerToClientEvents[E]>[0];
+/** The payload type of a client-to-server event. */
+export type ClientToServerPayload<E extends ClientToServerEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** Profile: the events of the `profile` domain. */
+export type ProfileEvents = "profile_updated";
+
+// -- rooms and channels ------------------------------------------------------------------------------------------
+
+/** Every room name the server delivers to. */
+export type RoomName = ;
+
+/** Every name `subscribe` accepts. */
+export type SubscribeChannel =
+  ;
+
+// -- the values of index.js --------------------------------------------------------------------------------------
+
+/** The catalog these typings were generated from. */
+export declare const catalog: { readonly name: "open-payloads"; readonly version: "0.3.0"; readonly namespace: "/" };
+/** Every server-to-client event name, in catalog order. */
+export declare const serverToClientEvents: readonly ServerToClientEventName[];
+/** Every client-to-server event name, in catalog order. */
+export declare const clientToServerEvents: readonly ClientToServerEventName[];
+/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+export declare const rooms: {
+};
+/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+export declare const channels: {
+};
