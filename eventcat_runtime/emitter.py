@@ -76,8 +76,9 @@ def addresses(
         if binding.source == "arg":
             value = args.get(binding.param)
             if value is None or value == "":
+                keyword = spec.args.get(binding.param, binding.param)
                 raise ValueError(
-                    f"{spec.name} needs `{spec.args.get(binding.param, binding.param)}` for {room.pattern}"
+                    f"{spec.name} needs the room parameter {binding.param} (keyword `{keyword}`) for {room.pattern}"
                 )
             values = [str(value)]
         elif binding.source == "field":

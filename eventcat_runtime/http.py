@@ -33,6 +33,10 @@ def _error(status: int, code: ErrorCode | str, message: str, **details: Any) -> 
     return JSONResponse(body, status_code=status)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def create_http_app(server: EventServer, service_token: str | None) -> Starlette:
     def authorised(request: Request) -> JSONResponse | None:
         if not service_token:
@@ -46,7 +50,7 @@ def create_http_app(server: EventServer, service_token: str | None) -> Starlette
 
     async def body_of(request: Request) -> tuple[Any, JSONResponse | None]:
         try:
-            return json.loads(await request.body()), None
+            return json.loads(await request.body(), parse_constant=_no_constant), None
         except ValueError as exc:
             return None, _error(400, ErrorCode.VALIDATION_ERROR, f"the body is not JSON: {exc}")
 
@@ -73,6 +77,14 @@ def create_http_app(server: EventServer, service_token: str | None) -> Starlette
         if bad:
             return bad
         args = {key: value for key, value in request.query_params.items() if key != "socketId"}
+        missing = [wire for wire in spec.args if not args.get(wire)]
+        if missing:
+            listed = ", ".join(f"?{wire}=" for wire in missing)
+            return _error(
+                400, ErrorCode.VALIDATION_ERROR, f"{name} needs {listed} (the room it goes to)", missing=missing
+            )
+        if spec.delivery == "sender" and not request.query_params.get("socketId"):
+            return _error(400, ErrorCode.VALIDATION_ERROR, f"{name} goes to one connection: pass ?socketId=")
         try:
             delivered = await server.publish(
                 name, payload, args=args, to=request.query_params.get("socketId"), strict=True

@@ -11,10 +11,10 @@ back on the wire the very strings they were given. Two pydantic defaults break t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from rfc3986_validator import validate_rfc3986
 
 NULLABLE_KEY = "x-nullable"
@@ -23,7 +23,8 @@ NULLABLE_KEY = "x-nullable"
 class CatalogModel(BaseModel):
     """A payload or a named type of the catalog."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    # JSON has no Infinity or NaN: a payload holding one could not be parsed by the clients.
+    model_config = ConfigDict(populate_by_name=True, allow_inf_nan=False)
 
     # Attribute names of the optional fields that may be absent but never null; filled per subclass.
     __never_null__: ClassVar[frozenset[str]] = frozenset()
@@ -38,17 +39,15 @@ class CatalogModel(BaseModel):
                 never_null.add(name)
         cls.__never_null__ = frozenset(never_null)
 
-    # An "after" validator: a "before" one would hand pydantic parsed Python instead of JSON, and strict JSON
-    # validation (ISO strings for datetimes) would then refuse what the JSON Schema accepts.
-    @model_validator(mode="after")
-    def _refuse_null_for_non_nullable(self) -> Self:
-        never_null = type(self).__never_null__
-        if never_null:
-            for name in never_null.intersection(self.model_fields_set):
-                if getattr(self, name) is None:
-                    wire = type(self).model_fields[name].alias or name
-                    raise ValueError(f"{wire}: may be left out, but not null")
-        return self
+    # A field "after" validator: reported at the field's path, beside any other problem of the payload. (A model
+    # "before" validator would hand pydantic parsed Python instead of JSON, and strict JSON validation, ISO strings
+    # for datetimes, would then refuse what the JSON Schema accepts.)
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_null_for_non_nullable(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name in cls.__never_null__:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 def _uri(value: str) -> str:

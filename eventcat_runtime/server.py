@@ -387,6 +387,9 @@ class EventServer:
             await self.sio.emit(event, wire, namespace=self.namespace)
             self.stats[f"out:{event}"] += 1
             return Delivered(event, (), broadcast=True)
+        if spec.delivery == "sender" and to and to not in self.connections:
+            # Socket.IO would treat a room name as a target too: a sender event must never fan out.
+            raise ValueError(f"{event} goes to one connection, and '{to}' is not a connected socket id")
         rooms = resolve_rooms(spec, self.registry.rooms, wire, args or {}, to)
         if rooms:
             await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)

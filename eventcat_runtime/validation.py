@@ -29,7 +29,8 @@ def problems(error: ValidationError) -> list[dict[str, str]]:
 
 
 def encode(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=to_jsonable_python)
+    # allow_nan=False: Infinity and NaN are not JSON, and JSON.parse in every client would fail on them.
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=to_jsonable_python)
 
 
 def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: int) -> M:
@@ -40,7 +41,14 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
             f"{event}: expected exactly one payload argument, got {len(args)}",
             {"event": event, "errors": [{"path": "", "message": f"expected 1 argument, got {len(args)}"}]},
         )
-    text = encode(args[0])
+    try:
+        text = encode(args[0])
+    except ValueError:
+        raise EventError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{event}: the payload holds Infinity or NaN, which JSON does not allow",
+            {"event": event, "errors": [{"path": "", "message": "Infinity and NaN are not JSON"}]},
+        ) from None
     size = len(text.encode())
     if size > max_bytes:
         raise EventError(
