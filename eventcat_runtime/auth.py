@@ -6,11 +6,13 @@ Every refusal maps to one stable code: no token is AUTH_REQUIRED; an expired one
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+import jsonschema
 import jwt
 
 from .errors import ErrorCode, EventError
@@ -30,6 +32,8 @@ class JwtVerifier:
     roles_claim: str = "roles"
     rooms_claim: str = "rooms"
     leeway_seconds: float = 0.0
+    # JSON Schema the user claim must match (the catalog's user id type); None accepts any non-empty string.
+    user_schema: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if "none" in (a.lower() for a in self.algorithms):
@@ -70,6 +74,12 @@ class JwtVerifier:
         user = claims.get(self.user_claim)
         if not isinstance(user, str) or not user:
             raise EventError(ErrorCode.AUTH_INVALID, f"the token has no '{self.user_claim}' claim")
+        if self.user_schema is not None:
+            problem = jsonschema.exceptions.best_match(_validator(self.user_schema).iter_errors(user))
+            if problem is not None:
+                raise EventError(
+                    ErrorCode.AUTH_INVALID, f"the token's '{self.user_claim}' is not a valid user id: {problem.message}"
+                )
         return Principal(
             user_id=user,
             roles=frozenset(_strings(claims.get(self.roles_claim))),
@@ -84,6 +94,16 @@ class JwtVerifier:
         if key is None:
             raise ValueError(f"issuing {algorithm} tokens needs a key")
         return jwt.encode(dict(claims), key, algorithm=algorithm)
+
+
+_validators: dict[str, jsonschema.protocols.Validator] = {}
+
+
+def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _validators:
+        _validators[key] = jsonschema.Draft202012Validator(dict(schema))
+    return _validators[key]
 
 
 def _strings(value: Any) -> Sequence[str]:

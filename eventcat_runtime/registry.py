@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from .models import CatalogModel
 
@@ -115,6 +115,9 @@ class AuthSpec:
     auth_field: str = "token"
     user_claim: str = "userId"
     join: RoomTarget | None = None
+    # JSON Schema of a user id (the type of the room parameter the user joins by): a token whose user claim does
+    # not match it is refused at connect, since nothing could ever be delivered to that user.
+    user_schema: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

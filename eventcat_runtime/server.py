@@ -159,6 +159,10 @@ class EventServer:
             *(self.sio.disconnect(sid, namespace=self.namespace) for sid in list(self.connections)),
             return_exceptions=True,
         )
+        # The close packets are queued, not sent: give them a moment to leave before the web server cuts the sockets.
+        deadline = time.monotonic() + 1.0
+        while self.sio.eio.sockets and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
 
     def context(self, conn: Connection, event: str, wants_ack: bool = False) -> EventContext:
         return EventContext(self, conn, event, wants_ack)

@@ -48,6 +48,7 @@ def verifier_for(settings: Settings) -> JwtVerifier:
         secret=settings.jwt_secret,
         public_key=settings.jwt_public_key,
         user_claim=REGISTRY.auth.user_claim,
+        user_schema=REGISTRY.auth.user_schema,
     )
 
 

@@ -28,8 +28,9 @@ from .app import RezApp
 log = logging.getLogger("eventcat.demo")
 
 DEMO_USER = "user_456"
-# Sent to one connection on a real occasion only; publishing them now and then would mislead the client.
-LIFECYCLE_EVENTS = frozenset({"connected", "disconnected", "heartbeat_ack", "connection_error"})
+# Sent to one connection on a real occasion only; publishing them now and then would mislead the client:
+# `error` and `connection_error` answer something the client did; sent out of the blue they would only confuse.
+LIFECYCLE_EVENTS = frozenset({"connected", "disconnected", "heartbeat_ack", "connection_error", "error"})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ closes, rather than finding a dead socket."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+from collections.abc import Iterator
 
 import uvicorn
 from eventcat_runtime import logs
@@ -23,6 +25,13 @@ class GracefulServer(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         await self.rez.shutdown()
         await super().shutdown(sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """uvicorn re-raises the signal it caught once it has stopped; a graceful stop is a clean exit (0)."""
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def prepare(settings: Settings) -> tuple[RezApp, str | None]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import ir
 from ..pyformat import format_modules
+from ..schemas import standalone
 from .python_models import models_source
 from .serialize import header_text
 from .templating import environment
@@ -122,6 +123,20 @@ def caller_fields(catalog: ir.Catalog, expr: ir.TypeExpr, prefix: tuple[str, ...
             found.append(path)
         found.extend(caller_fields(catalog, f.type, path))
     return found
+
+
+def _user_schema(catalog: ir.Catalog) -> dict[str, Any] | None:
+    """The JSON Schema of a user id: the type of the parameter the auth join room binds to `$user`."""
+    join = catalog.auth.join
+    if join is None:
+        return None
+    room = catalog.rooms[join.room]
+    types = {p.name: p.type for p in room.params}
+    for binding in join.bindings:
+        if binding.source == "user" and binding.param in types:
+            schema = standalone(catalog, types[binding.param])
+            return {k: v for k, v in schema.items() if k not in ("description", "title")}
+    return None
 
 
 def _publisher_args(event: ir.Event) -> dict[str, str]:
@@ -235,6 +250,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
                 "auth_field": auth.auth_field,
                 "user_claim": auth.user_claim,
                 "join": _target(auth.join) if auth.join else None,
+                "user_schema": _literal(_user_schema(catalog)) if _user_schema(catalog) else "",
             },
             rooms=[_room_view(catalog, r) for r in catalog.rooms.values()],
             channels=_channels(catalog),
