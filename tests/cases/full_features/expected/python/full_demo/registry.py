@@ -71,6 +71,13 @@ REGISTRY = Registry(
         auth_field="token",
         user_claim="userId",
         join=RoomTarget("user", (Binding("userId", "user"),)),
+        user_schema={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "string",
+            "pattern": "^u_[a-z0-9]+$",
+            "minLength": 1,
+            "maxLength": 64,
+        },
     ),
     rooms=ROOMS,
     channels=CHANNELS,
