@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from .. import ir
+from .python import package_name as python_package
 from .serialize import header_text
 from .templating import environment
 
@@ -368,6 +369,9 @@ def _event_view(catalog: ir.Catalog, types: Types, event: ir.Event, page: str) -
         ],
         "payload_name": event.payload_name,
         "schema": f"../jsonschema/{event.name}.json",
+        "ts_file": "ts/index.d.ts",
+        "ts_link": "../ts/index.d.ts",
+        "py_module": f"{python_package(catalog)}.models",
         "ack_schema": f"../jsonschema/{event.name}.ack.json" if event.ack is not None else None,
         "ack_name": event.ack_name,
         "ack_rows": ack_rows,
