@@ -65,8 +65,17 @@ class EventContext:
         await self.server.leave(self.connection, room)
 
     async def may_enter(self, room: str) -> bool:
-        """Whether the room policy lets this user into a concrete room (without entering it)."""
+        """Whether the room policy lets this user into a concrete room name (without entering it)."""
         return await self.server.may_enter(self.connection, room)
+
+    async def allowed(self, room: str, **params: str) -> bool:
+        """Whether the room policy lets this user into a declared room with these parameters, e.g.
+        `await ctx.allowed("support_ticket", ticketId=ticket_id)`: the check `enters` makes, for any id."""
+        from .server import require_ids
+
+        spec = self.server.registry.rooms[room]
+        require_ids(room, params)
+        return await self.server.policy.may_enter(self.user, spec, params)
 
 
 class HandlerBase:

@@ -61,6 +61,17 @@ class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
             await self._owner.after_connect(sid)
 
 
+def require_ids(room: str, params: Mapping[str, str]) -> None:
+    """A room is named by its ids: an empty one would name no room (or every one), so it is a validation error."""
+    empty = [name for name, value in params.items() if value == ""]
+    if empty:
+        raise EventError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{', '.join(empty)} cannot be empty: it names a {room} room",
+            {"errors": [{"path": name, "message": "must not be empty"} for name in empty]},
+        )
+
+
 class EventServer:
     """One catalog's Socket.IO server. Build it, attach the handlers, serve `asgi_app()`."""
 
@@ -300,6 +311,7 @@ class EventServer:
             combos = [{**c, binding.param: v} for c in combos for v in values]
         addresses = []
         for params in combos:
+            require_ids(room.name, params)
             if check and not await self.policy.may_enter(conn.user, room, params):
                 raise EventError(
                     ErrorCode.FORBIDDEN, f"not allowed to enter {room.address(params)}", {"room": room.address(params)}
@@ -348,8 +360,13 @@ class EventServer:
         for target in spec.rooms:
             rooms.extend(await self._target_rooms(target, conn, {}, params, check=True))
         rooms = list(dict.fromkeys(rooms))
+        holder = f"channel:{channel}"
         for room in rooms:
-            await self._enter(conn, room, f"channel:{channel}")
+            await self._enter(conn, room, holder)
+        # Subscribing again refreshes a $lookup channel: rooms it no longer lists are released.
+        for room in conn.subscriptions.get(channel, ()):
+            if room not in rooms:
+                await self._release(conn, room, holder)
         conn.subscriptions[channel] = tuple(rooms)
         return rooms
 

@@ -8,6 +8,7 @@ is also what the size limit is measured on.
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from typing import Any, TypeVar
 
@@ -42,12 +43,15 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
             {"event": event, "errors": [{"path": "", "message": f"expected 1 argument, got {len(args)}"}]},
         )
     try:
-        text = encode(args[0])
-    except ValueError:
+        # No `default=`: what python-socketio decoded is JSON, except binary attachments, which are refused here.
+        text = json.dumps(args[0], separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        problem = "binary data is not JSON" if isinstance(exc, TypeError) else "Infinity and NaN are not JSON"
+        path = _first_non_json(args[0])
         raise EventError(
             ErrorCode.VALIDATION_ERROR,
-            f"{event}: the payload holds Infinity or NaN, which JSON does not allow",
-            {"event": event, "errors": [{"path": "", "message": "Infinity and NaN are not JSON"}]},
+            f"{event}: {path + ': ' if path else ''}{problem}",
+            {"event": event, "errors": [{"path": path, "message": problem}]},
         ) from None
     size = len(text.encode())
     if size > max_bytes:
@@ -71,6 +75,24 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
 def adapter(model: Any) -> TypeAdapter[Any]:
     """One TypeAdapter per generated type: models and the type aliases of non-object acks alike."""
     return TypeAdapter(model)
+
+
+def _first_non_json(value: Any, path: str = "") -> str:
+    """The dotted path of the first binary, infinite or NaN value: where the client should look."""
+    if _is_non_json(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_non_json(item, f"{path}.{key}" if path else str(key))
+        if found or _is_non_json(item):
+            return found
+    return ""
+
+
+def _is_non_json(value: Any) -> bool:
+    if isinstance(value, bytes | bytearray):
+        return True
+    return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
 
 
 def to_wire(payload: Any, model: Any) -> tuple[Any, Any]:

@@ -65,5 +65,5 @@ class RezHandlers(EventHandlers):
         return {"ok": True}
 
     async def _member_of_ticket(self, ticket_id: str, ctx: EventContext) -> None:
-        if not await ctx.may_enter(f"support_ticket:{ticket_id}"):
+        if not await ctx.allowed("support_ticket", ticketId=ticket_id):
             raise EventError(ErrorCode.FORBIDDEN, f"not a member of ticket {ticket_id}", {"ticketId": ticket_id})
