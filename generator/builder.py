@@ -125,7 +125,15 @@ class Builder:
                 if event is not None:
                     events[event_name] = event
                     names.append(event_name)
-            domains.append(ir.Domain(domain_name, domain["title"], domain.get("description"), tuple(names)))
+            domains.append(
+                ir.Domain(
+                    domain_name,
+                    domain["title"],
+                    domain.get("description"),
+                    tuple(names),
+                    self.doc.pos(("domains", domain_name), key=True),
+                )
+            )
         catalog = ir.Catalog(
             name=d["catalog"],
             version=d["version"],
@@ -143,6 +151,8 @@ class Builder:
             domains=tuple(domains),
             events=events,
             extensions=_extensions(d),
+            strict_clients=bool(d.get("compatibility", {}).get("strict_clients", False)),
+            positions={key: self.doc.pos((key,), key=True) for key in d},
         )
         self.check_events(catalog)
         self.check_lifecycle(catalog)
@@ -363,6 +373,7 @@ class Builder:
             summary=body.get("summary"),
             description=body.get("description"),
             extensions=ir.frozen(_extensions(body)),
+            lint_waivers=self.waivers(body, path),
             pos=self.doc.pos(path, key=True),
         )
 
@@ -615,7 +626,16 @@ class Builder:
             deprecated=self.deprecation(body.get("deprecated")),
             tags=tuple(body.get("tags", ())),
             extensions=ir.frozen(_extensions(body)),
+            lint_waivers=self.waivers(body, path),
             pos=self.doc.pos(path, key=True),
+        )
+
+    def waivers(self, body: Mapping[str, Any], path: Path) -> tuple[ir.Waiver, ...]:
+        """`lint: {waive: {rule: reason}}`; which rule ids exist is lint's business, not the loader's."""
+        waive = body.get("lint", {}).get("waive", {})
+        return tuple(
+            ir.Waiver(rule, reason, self.doc.pos(path + ("lint", "waive", rule), key=True))
+            for rule, reason in waive.items()
         )
 
     def delivery(self, body: Any, path: Path, payload: ir.TypeExpr) -> ir.Delivery:

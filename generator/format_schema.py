@@ -149,6 +149,8 @@ def _kind_name(kind: Any) -> str:
 
 def _pattern_hint(schema_path: Any) -> str:
     parts = list(schema_path)
+    if "waive" in parts:
+        return "lint rule ids are kebab-case, e.g. payload-timestamp"
     if "types" in parts:
         return "shared type names are PascalCase, e.g. OrderStatus"
     if "fields" in parts or "fieldsMap" in str(parts):

@@ -35,6 +35,15 @@ class Deprecation:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """A lint rule switched off for one event or room, with the reason a reviewer reads."""
+
+    rule: str
+    reason: str
+    pos: Pos | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Meta:
     """What any use of a type may say about itself."""
 
@@ -169,6 +178,7 @@ class Room:
     summary: str | None = None
     description: str | None = None
     extensions: Mapping[str, Any] = field(default_factory=_empty)
+    lint_waivers: tuple[Waiver, ...] = ()
     pos: Pos | None = field(default=None, compare=False)
 
     def address(self, values: Mapping[str, str]) -> str:
@@ -260,6 +270,7 @@ class Event:
     deprecated: Deprecation | None = None
     tags: tuple[str, ...] = ()
     extensions: Mapping[str, Any] = field(default_factory=_empty)
+    lint_waivers: tuple[Waiver, ...] = ()
     pos: Pos | None = field(default=None, compare=False)
 
     @property
@@ -273,6 +284,7 @@ class Domain:
     title: str
     description: str | None
     events: tuple[str, ...]
+    pos: Pos | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +323,11 @@ class Catalog:
     # The catalog file as outputs name it in their headers (relative, never absolute).
     source_name: str = "catalog/events.yaml"
     extensions: Mapping[str, Any] = field(default_factory=_empty)
+    # Compatibility policy (`compatibility.strict_clients`): clients reject keys a closed payload does not name, so
+    # `eventcat diff` treats any field added to a closed server-to-client payload as breaking.
+    strict_clients: bool = False
+    # Where top-level keys (version, namespace, auth, ...) are written, for findings about them.
+    positions: Mapping[str, Pos] = field(default_factory=_empty, compare=False)
 
     def events_in(self, domain: str) -> Iterator[Event]:
         return (e for e in self.events.values() if e.domain == domain)
