@@ -19,7 +19,16 @@ CATALOG = ROOT / "catalog" / "events.yaml"
 GENERATED = ROOT / "generated"
 NODE_DIR = ROOT / "tests" / "ts"
 # Every package of tests/ts/package.json that a test runs.
-NODE_PACKAGES = ("@asyncapi/parser", "ajv", "ajv-formats", "jsdom", "markdownlint-cli2", "mermaid", "socket.io-client", "typescript")
+NODE_PACKAGES = (
+    "@asyncapi/parser",
+    "ajv",
+    "ajv-formats",
+    "jsdom",
+    "markdownlint-cli2",
+    "mermaid",
+    "socket.io-client",
+    "typescript",
+)
 
 
 @dataclass
