@@ -1,4 +1,4 @@
-"""The eventcat command line: generate, check and validate a catalog."""
+"""The eventcat command line: generate, check and validate a catalog; diff two catalogs; lint one."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__, ir
+from .compat import diff_catalogs
+from .compat.cli_options import fail, finish, overrides_from, report_options
+from .compat.findings import Level
+from .compat.gitref import GitError, catalog_at
+from .compat.report import Report
+from .compat.rules import RULES
 from .errors import CatalogInvalid
-from .loader import load_catalog
+from .lint import LINT_RULES, lint_catalog
+from .loader import load_catalog, load_catalog_text
 from .outputs import OUTPUTS
 from .workspace import apply, plan, render_all, source_name, unified_diff
 
@@ -49,15 +57,19 @@ def _load(catalog_path: Path, out_dir: Path | None = None, *, consequence: str =
     try:
         catalog = load_catalog(catalog_path)
     except CatalogInvalid as exc:
-        for error in exc.errors:
-            click.echo(f"{error}", err=True)
-        count = len(exc.errors)
-        plural = "s" if count != 1 else ""
-        click.echo(f"eventcat: {count} error{plural} in {catalog_path}{consequence}. Fix them and run again.", err=True)
-        sys.exit(EXIT_CATALOG)
+        _invalid(exc, str(catalog_path), consequence)
     if out_dir is not None:
         catalog = dataclasses.replace(catalog, source_name=source_name(catalog_path, out_dir))
     return catalog
+
+
+def _invalid(exc: CatalogInvalid, name: str, consequence: str = "") -> NoReturn:
+    for error in exc.errors:
+        click.echo(f"{error}", err=True)
+    count = len(exc.errors)
+    plural = "s" if count != 1 else ""
+    click.echo(f"eventcat: {count} error{plural} in {name}{consequence}. Fix them and run again.", err=True)
+    sys.exit(EXIT_CATALOG)
 
 
 def _summary(catalog: ir.Catalog) -> str:
@@ -80,6 +92,8 @@ def main() -> None:
       eventcat validate                  check catalog/events.yaml
       eventcat generate                  write generated/ from the catalog
       eventcat check                     fail (exit 1) when generated/ has drifted
+      eventcat lint                      the spec's best practices
+      eventcat diff --against origin/main   what the catalog's changes break, by direction
     """
 
 
@@ -173,6 +187,115 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
 
 
 @main.command()
+@click.argument("catalogs", nargs=-1, metavar="[OLD NEW]", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--against",
+    metavar="GIT_REF",
+    help="Compare the catalog as it is at this git ref (e.g. origin/main, HEAD~1) with the working tree's.",
+)
+@catalog_option
+@report_options(RULES)
+def diff(
+    catalogs: tuple[Path, ...],
+    against: str | None,
+    catalog_path: Path,
+    fmt: str,
+    fail_on: str,
+    rules_file: Path | None,
+    output: Path | None,
+    color: bool | None,
+) -> None:
+    """Report what changed between two catalogs, and what each change breaks.
+
+    Walks both catalogs' events and types (never the YAML text: formatting, order, anchors and comments are not
+    changes) and classifies every change by who reads it: clients read server→client payloads, the server reads
+    client→server ones, acks flow back the other way. Each finding has a rule id and a level (ERR breaks installed
+    clients or the server, WARN may, INFO does not); the catalog's `version` must grow as much as they require.
+
+    Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage, git or catalog errors.
+
+    \b
+    Examples:
+      eventcat diff old/events.yaml catalog/events.yaml
+      eventcat diff --against origin/main                       the working tree against the main branch
+      eventcat diff --against HEAD~1 --format github            annotations in a GitHub Actions log
+      eventcat diff --against origin/main --format markdown -o changes.md --fail-on WARN
+      eventcat diff --list-rules
+    """
+    if against is not None and catalogs:
+        raise click.UsageError("give either OLD NEW or --against GIT_REF, not both")
+    if against is None and len(catalogs) != 2:
+        raise click.UsageError("give the two catalogs, OLD NEW, or --against GIT_REF to compare with a git ref")
+    overrides = overrides_from(rules_file)
+    if against is not None:
+        try:
+            text, old_name = catalog_at(against, catalog_path)
+        except GitError as exc:
+            fail(str(exc))
+        try:
+            old = load_catalog_text(text, old_name)
+        except CatalogInvalid as exc:
+            _invalid(exc, old_name, " (the catalog at the git ref)")
+        new_path = catalog_path
+    else:
+        old_path, new_path = catalogs
+        old_name = str(old_path)
+        old = _load(old_path)
+    new = _load(new_path)
+    result = diff_catalogs(old, new, overrides)
+    report = Report(
+        "diff",
+        result.findings,
+        RULES,
+        Level.parse(fail_on),
+        new.name,
+        str(new_path),
+        new.version,
+        old_name,
+        old.version,
+        result.required,
+    )
+    finish(report, fmt, output, color)
+
+
+@main.command()
+@catalog_option
+@report_options(LINT_RULES)
+def lint(
+    catalog_path: Path, fmt: str, fail_on: str, rules_file: Path | None, output: Path | None, color: bool | None
+) -> None:
+    """Check the catalog against the spec's best practices.
+
+    Naming (snake_case, the domain's prefix, past tense for completed actions), a timestamp and the ids it concerns
+    in every server→client payload, summaries, examples (ack examples, headroom under the size limit, optional
+    fields shown), documented `any` fields, rooms that receive events. A rule that does not fit one event or room
+    is waived there, with the reason: `lint: {waive: {payload-timestamp: "the spec fixes this payload"}}`.
+
+    Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage or catalog errors.
+
+    \b
+    Examples:
+      eventcat lint
+      eventcat lint --format github --fail-on WARN
+      eventcat lint --list-rules
+    """
+    overrides = overrides_from(rules_file)
+    catalog = _load(catalog_path)
+    result = lint_catalog(catalog, overrides)
+    report = Report(
+        "lint",
+        result.findings,
+        LINT_RULES,
+        Level.parse(fail_on),
+        catalog.name,
+        str(catalog_path),
+        catalog.version,
+        waived=result.waived,
+    )
+    finish(report, fmt, output, color)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port", default=5001, show_default=True, type=click.IntRange(0, 65535), help="Port (HTTP and Socket.IO)."
@@ -198,6 +321,18 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
     show_default=True,
     help="development raises on an invalid outbound payload; production logs and drops it.  [env: EVENTCAT_MODE]",
 )
+@click.option(
+    "--redis-url",
+    envvar="REDIS_URL",
+    help="Run as one node of many: rooms, replay log, sessions and grants in this Redis.  [env: REDIS_URL]",
+)
+@click.option(
+    "--recovery-window",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(1, 86400),
+    help="Seconds a dropped client has to come back and get every event it missed.",
+)
 @click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
 @click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
 def serve(
@@ -209,6 +344,8 @@ def serve(
     jwt_public_key: str | None,
     service_token: str | None,
     mode: str,
+    redis_url: str | None,
+    recovery_window: float,
     log_level: str,
     log_format: str,
 ) -> None:
@@ -237,6 +374,8 @@ def serve(
             jwt_public_key=jwt_public_key,
             service_token=service_token,
             mode=mode,
+            redis_url=redis_url,
+            recovery_window=recovery_window,
             log_level=log_level,
             log_format=log_format,
         )
