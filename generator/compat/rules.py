@@ -183,6 +183,12 @@ _RULES: tuple[Rule, ...] = (
         c2s=(WARN, "old clients may still send it; the payload is open, so the server ignores it"),
     ),
     _rule(
+        "deprecated-field-removed",
+        "deprecated field removed",
+        s2c=(WARN, "it was deprecated first, but clients that still read it get undefined"),
+        c2s=(WARN, "it was deprecated first, but clients that still send it may be refused"),
+    ),
+    _rule(
         "field-removed-from-closed-payload",
         "field removed from a closed client→server payload",
         c2s=(ERR, "old clients still send it, and the server refuses keys a closed payload does not name"),

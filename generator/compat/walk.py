@@ -194,7 +194,9 @@ class Walker:
             self.emit("field-renamed", at.field(after.name, after.pos), what, before.name, after.name)
         for f in removed:
             kind = "required" if f.required else "optional"
-            if at.flow == "c2s" and not n.additional_properties:
+            if unwrap(f.type, self.old)[1].deprecated:
+                rule, kind = "deprecated-field-removed", f"deprecated {kind}"  # the deprecation flow, as for events
+            elif at.flow == "c2s" and not n.additional_properties:
                 rule = "field-removed-from-closed-payload"
             else:
                 rule = f"{kind}-field-removed"
