@@ -22,7 +22,7 @@ from generator.compat.semver import Version, minimum
 from generator.loader import load_catalog, load_catalog_text
 from generator.yaml_source import load_yaml
 
-from .conftest import CATALOG, run_cli
+from .conftest import CATALOG, NODE_DIR, run_cli, run_node
 
 REZ = CATALOG.read_text(encoding="utf-8")
 # The rule fixtures' small catalog (an order_shipped event, a heartbeat, a shop_opened broadcast): loads in
@@ -484,6 +484,14 @@ def test_render_markdown_is_reusable_for_a_changelog() -> None:
     assert text.splitlines()[:3] == ["### 1.1.0", "", "1 WARN."]
     assert "| WARN | `order_status_update` `payload.status` | enum value 'packed' added" in text
     assert render_markdown([]) == "No changes.\n"
+
+
+def test_markdown_passes_markdownlint_as_a_docs_changelog_would_use_it(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    result = diff_catalogs(load_catalog(pair[0]), load_catalog(pair[1]))
+    page = tmp_path / "changelog.md"
+    page.write_text("# Changelog\n\n" + render_markdown(result.findings, title="2.0.0", heading_level=2))
+    proc = run_node(str(NODE_DIR / "node_modules" / ".bin" / "markdownlint-cli2"), str(page))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_text_is_grouped_by_event_and_coloured_only_when_asked(pair: tuple[Path, Path]) -> None:

@@ -136,13 +136,15 @@ class Walker:
             self.constraint("enum", [str(v) for v in values_of(o) or ()], None, at)
         elif isinstance(o, ir.Raw) and isinstance(n, ir.Raw):
             if dict(o.schema) != dict(n.schema):
-                self.type_changed(o, n, at, "raw JSON Schema changed; eventcat cannot tell how")
+                # Whatever raw JSON Schema says is opaque here: assume the worst, but do not call it a payload swap.
+                what = "raw JSON Schema changed; eventcat cannot tell how, so it assumes the worst"
+                self.emit("type-changed", at, what, dict(o.schema), dict(n.schema))
         else:
             self.type_changed(o, n, at)
 
-    def type_changed(self, o: ir.TypeExpr, n: ir.TypeExpr, at: At, what: str | None = None) -> None:
+    def type_changed(self, o: ir.TypeExpr, n: ir.TypeExpr, at: At) -> None:
         rule = "payload-type-changed" if at.root else "type-changed"
-        self.emit(rule, at, what or f"type {describe(o)} → {describe(n)}", describe(o), describe(n))
+        self.emit(rule, at, f"type {describe(o)} → {describe(n)}", describe(o), describe(n))
 
     def scalar(self, o: ir.Scalar, n: ir.Scalar, at: At) -> None:
         if o.kind != n.kind:

@@ -24,7 +24,10 @@ def render(report: Report) -> str:
         "findings": [f.to_json() for f in report.findings],
         "waived": [{**w.finding.to_json(), "reason": w.reason} for w in report.waived],
         "rules": {
-            rule_id: {"title": report.rules[rule_id].title}
+            rule_id: {
+                "title": report.rules[rule_id].title,
+                "levels": {context: level.name for context, level in report.rules[rule_id].levels.items()},
+            }
             for rule_id in sorted({f.rule for f in report.findings} | {w.finding.rule for w in report.waived})
         },
     }
