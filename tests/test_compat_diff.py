@@ -101,6 +101,19 @@ domains:
     assert findings_of(base, renamed) == []
 
 
+def test_renaming_a_channel_parameter_or_a_room_key_changes_nothing() -> None:
+    """Clients send the same channel names and receive in rooms of the same names."""
+    renamed = edit(
+        SMALL,
+        ("order_{orderId}:", "order_{id}:"),
+        ("$channel.orderId", "$channel.id"),
+        ("rooms:\n  order:", "rooms:\n  parcel_order:"),
+        ("{ room: order,", "{ room: parcel_order,"),
+        ("delivery: { rooms: [order] }", "delivery: { rooms: [parcel_order] }"),
+    )
+    assert findings_of(SMALL, renamed) == []
+
+
 def test_moving_an_inline_object_into_a_shared_type_of_the_same_shape_is_no_err_or_warn() -> None:
     inline = """            agent:
               name: SupportAgent

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from .collect import Collector
 
 
 def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
-    # Clients name channels in `subscribe`, so the channel list is part of what they send (client→server).
-    for name in old.channels:
-        if name not in new.channels:
+    # Clients name channels in `subscribe`, so the channel list is part of what they send (client→server). A
+    # channel is known by the names it accepts: renaming its parameter ({orderId} -> {id}) changes nothing.
+    old_channels = {_accepts(name): name for name in old.channels}
+    new_channels = {_accepts(name): name for name in new.channels}
+    for key, name in old_channels.items():
+        if key not in new_channels:
             out.emit(
                 "channel-removed",
                 "c2s",
@@ -19,8 +24,8 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
                 old=name,
                 pos=new.positions.get("channels") or new.positions.get("catalog"),
             )
-    for name, channel in new.channels.items():
-        if name not in old.channels:
+    for key, name in new_channels.items():
+        if key not in old_channels:
             out.emit(
                 "channel-added",
                 "c2s",
@@ -28,7 +33,7 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
                 subject=f"channels.{name}",
                 flow="c2s",
                 new=name,
-                pos=channel.pos,
+                pos=new.channels[name].pos,
             )
     connection = (
         ("namespace", old.namespace, new.namespace, "namespace"),
@@ -47,3 +52,7 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
                 new=after,
                 pos=new.positions.get(key) or new.positions.get("catalog"),
             )
+
+
+def _accepts(channel: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", channel)
