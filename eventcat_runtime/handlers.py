@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .policy import Principal
 
@@ -21,6 +21,16 @@ class Connection:
     holds: dict[str, set[str]] = field(default_factory=dict)
     # channel -> the rooms it entered.
     subscriptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Socket.IO connection state recovery: the private session id given in the CONNECT reply.
+    pid: str = ""
+    # Whether this connection got its previous session back (within the window), and the channels it was put
+    # back in (recovered, or restored from the user's subscriptions).
+    recovered: bool = False
+    restored_channels: tuple[str, ...] = ()
+    # Set at connect: what to restore and replay (see recovery.Plan), and, for a client reconnecting too often,
+    # (attempts, backoff in ms).
+    plan: Any = None
+    throttled: tuple[int, int] | None = None
 
     @property
     def rooms(self) -> list[str]:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 import json
 from typing import Any
 
@@ -62,6 +63,7 @@ def create_http_app(server: EventServer, service_token: str | None) -> Starlette
                 "catalog": registry.catalog,
                 "version": registry.version,
                 "connections": len(server.connections),
+                "state": await server.state(),
             }
         )
 
@@ -116,10 +118,12 @@ def create_http_app(server: EventServer, service_token: str | None) -> Starlette
         policy = server.policy
         if not isinstance(policy, InMemoryPolicy):
             return _error(501, ErrorCode.INTERNAL_ERROR, "grants are managed by the configured room policy")
-        if request.method == "POST":
-            policy.grant(user, rooms)
-        else:
-            policy.revoke(user, rooms)
+        # InMemoryPolicy grants at once; RedisPolicy (scale-out) returns a coroutine.
+        change: Any = policy.grant if request.method == "POST" else policy.revoke
+        done = change(user, rooms)
+        if inspect.isawaitable(done):
+            await done
+        if request.method == "DELETE":
             await server.revoke(user, rooms)
         return Response(status_code=204)
 

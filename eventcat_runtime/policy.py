@@ -58,6 +58,10 @@ class InMemoryPolicy:
     def granted(self, user: Principal) -> set[str]:
         return self._grants.get(user.user_id, set()) | user.rooms
 
+    async def granted_now(self, user: Principal) -> set[str]:
+        """The rooms granted to the user, wherever grants are kept."""
+        return self.granted(user)
+
     async def may_enter(self, user: Principal, room: RoomSpec, params: Mapping[str, str]) -> bool:
         if room.access == "server":
             return False
@@ -67,12 +71,38 @@ class InMemoryPolicy:
             return True
         if room.access == "self":
             return bool(params) and all(value == user.user_id for value in params.values())
-        return room.address(params) in self.granted(user)
+        return room.address(params) in await self.granted_now(user)
 
     async def lookup(self, user: Principal, room: RoomSpec, param: str) -> list[str]:
         values = set()
-        for address in self.granted(user):
+        for address in await self.granted_now(user):
             parsed = room.parse(address)
             if parsed is not None and param in parsed:
                 values.add(parsed[param])
         return sorted(values)
+
+
+class RedisPolicy(InMemoryPolicy):
+    """The same rules with grants in Redis sets, so that every node of a scale-out sees them."""
+
+    def __init__(self, redis: Any, prefix: str) -> None:
+        super().__init__()
+        self.redis = redis
+        self.prefix = prefix
+
+    def _key(self, user_id: str) -> str:
+        return f"{self.prefix}:grants:{user_id}"
+
+    async def grant(self, user_id: str, rooms: Iterable[str]) -> None:  # type: ignore[override]
+        rooms = list(rooms)
+        if rooms:
+            await self.redis.sadd(self._key(user_id), *rooms)
+
+    async def revoke(self, user_id: str, rooms: Iterable[str]) -> None:  # type: ignore[override]
+        rooms = list(rooms)
+        if rooms:
+            await self.redis.srem(self._key(user_id), *rooms)
+
+    async def granted_now(self, user: Principal) -> set[str]:
+        members = await self.redis.smembers(self._key(user.user_id))
+        return {m.decode() if isinstance(m, bytes) else str(m) for m in members} | user.rooms

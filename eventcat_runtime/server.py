@@ -24,7 +24,9 @@ from .emitter import Delivered, resolve_rooms, validate_outbound
 from .errors import ErrorCode, EventError
 from .handlers import Connection, EventContext, HandlerBase
 from .policy import InMemoryPolicy, RoomPolicy
+from .recovery import Recovery
 from .registry import EventSpec, Registry, RoomTarget
+from .replay import LogEntry, MemoryLog
 from .validation import parse_inbound, problems, to_wire
 
 log = logging.getLogger("eventcat.server")
@@ -52,6 +54,14 @@ class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
         answer = await self._owner.dispatch(sid, str(data[0]), tuple(data[1:]), wants_ack=id is not None)
         if id is not None:
             await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=answer))
+
+    async def _send_packet(self, eio_sid: str, pkt: Any) -> None:
+        # The CONNECT reply carries the private session id a client needs to recover its session later.
+        if pkt.packet_type == packet.CONNECT and isinstance(pkt.data, dict) and "sid" in pkt.data:
+            pid = self._owner.pid_of(pkt.data["sid"])
+            if pid:
+                pkt.data = {**pkt.data, "pid": pid}
+        await super()._send_packet(eio_sid, pkt)
 
     async def _handle_connect(self, eio_sid: str, namespace: str | None, data: Any) -> None:
         await super()._handle_connect(eio_sid, namespace, data)
@@ -85,8 +95,10 @@ class EventServer:
         client_manager: socketio.AsyncManager | None = None,
         cors_allowed_origins: str | list[str] = "*",
         max_http_buffer_size: int = 1_000_000,
+        recovery: Recovery | None = None,
     ) -> None:
         self.registry = registry
+        self.recovery = recovery if recovery is not None else Recovery()
         self.verifier = verifier
         self.policy: RoomPolicy = policy if policy is not None else InMemoryPolicy()
         self.mode = mode
@@ -123,7 +135,45 @@ class EventServer:
         self.handlers = handlers
 
     def asgi_app(self, other: Any = None) -> socketio.ASGIApp:
-        return socketio.ASGIApp(self.sio, other_asgi_app=other)
+        return socketio.ASGIApp(self.sio, other_asgi_app=other, on_startup=self.start, on_shutdown=self.stop)
+
+    async def start(self) -> None:
+        """Start the loops: cleanup on a schedule and, in scale-out mode, delivery from the shared log."""
+        self.recovery.start(self._deliver, self.cleanup)
+
+    async def stop(self) -> None:
+        await self.recovery.stop()
+
+    def pid_of(self, sid: str) -> str | None:
+        conn = self.connections.get(sid)
+        return conn.pid if conn is not None else None
+
+    async def cleanup(self) -> dict[str, int]:
+        """Trim the replay log to the window, drop expired sessions and idle reconnection counters."""
+        removed = {
+            "log": await self.recovery.log.trim(),
+            "sessions": await self.recovery.sessions.cleanup(),
+            "reconnect_counters": self.recovery.guard.cleanup(),
+        }
+        self.stats["cleanup_runs"] += 1
+        return removed
+
+    async def state(self) -> dict[str, Any]:
+        """How big the server's state is: connections, rooms, replay log, sessions, counters."""
+        rooms = self.sio.manager.rooms.get(self.namespace, {})
+        try:
+            log_size = await self.recovery.log.size()
+            sessions = await self.recovery.sessions.size()
+        except Exception:
+            log_size, sessions = -1, {}
+        return {
+            "connections": len(self.connections),
+            "rooms": sum(1 for name in rooms if name is not None and name not in self.connections),
+            "replay_log": log_size,
+            **sessions,
+            "reconnect_counters": self.recovery.guard.size(),
+            "redis": "up" if self.recovery.redis_up else "down",
+        }
 
     # -- connections ----------------------------------------------------------------------------------------------
 
@@ -136,27 +186,106 @@ class EventServer:
             self.stats[f"auth_refused:{exc.code}"] += 1
             log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
             raise socketio.exceptions.ConnectionRefusedError(str(exc.code), exc.payload()) from None
-        self.connections[sid] = Connection(sid, user)
+        attempts, backoff = self.recovery.guard.attempt(user.user_id)
+        pid, plan = await self.recovery.plan(user.user_id, auth)
+        conn = Connection(sid, user, pid=pid, plan=plan)
+        if backoff is not None:
+            conn.throttled = (attempts, backoff)
+        self.connections[sid] = conn
         self.stats["connects"] += 1
         return True
 
     async def after_connect(self, sid: str) -> None:
+        """Put the connection in its rooms (recovered, or auth room plus restored subscriptions), tell it
+        (`on_connect`), then replay what it missed and enter the rooms with nothing lost or doubled."""
         conn = self.connections.get(sid)
         if conn is None:
             return
+        if conn.throttled is not None:
+            await self._throttle(conn)
+            return
+        plan = conn.plan
+        conn.plan = None
+        since = plan.since
+        replayable = await self.recovery.replayable(since)
+        if plan.session is not None and replayable:
+            conn.holds = {room: set(holders) for room, holders in plan.session.holds.items()}
+            conn.subscriptions = {c: tuple(r) for c, r in plan.session.subscriptions.items()}
+            conn.recovered = True
+            self.stats["recovered"] += 1
+        else:
+            await self._fresh_rooms(conn)
+            if not replayable:
+                since = self.recovery.dispatched  # too old: events were lost, replay nothing
+                self.stats["replay_expired"] += 1
+        conn.restored_channels = tuple(conn.subscriptions)
+        log.info(
+            "connected",
+            extra={
+                "sid": sid,
+                "user": conn.user.user_id,
+                "recovered": conn.recovered,
+                "channels": len(conn.subscriptions),
+            },
+        )
+        if self.handlers is not None:
+            await self._guarded(self.handlers.on_connect(self.context(conn, "connect")), conn, "connect")
+        if sid not in self.connections:
+            return
+        sent = await self.recovery.catch_up(
+            since, set(conn.holds), lambda e: self._replay(conn, e), lambda: self._enter_now(conn)
+        )
+        self.stats["replayed"] += sent
+
+    async def _fresh_rooms(self, conn: Connection) -> None:
+        """The auth room, and every channel the user is subscribed to (re-checked by the policy; refused ones are
+        forgotten), recorded on the connection but not entered yet."""
         join = self.registry.auth.join
         if join is not None:
             for room in await self._target_rooms(join, conn, {}, {}):
-                await self._enter(conn, room, AUTH_HOLDER)
-        log.info("connected", extra={"sid": sid, "user": conn.user.user_id})
-        if self.handlers is not None:
-            await self._guarded(self.handlers.on_connect(self.context(conn, "connect")), conn, "connect")
+                conn.holds.setdefault(room, set()).add(AUTH_HOLDER)
+        try:
+            stored = await self.recovery.sessions.subscriptions(conn.user.user_id)
+        except Exception:
+            log.warning("subscription store unavailable: nothing restored", exc_info=True)
+            stored = {}
+        for channel in stored:
+            try:
+                rooms = await self._channel_rooms(conn, channel)
+            except EventError:
+                await self._remember(conn, channel, None)
+                continue
+            for room in rooms:
+                conn.holds.setdefault(room, set()).add(f"channel:{channel}")
+            conn.subscriptions[channel] = tuple(rooms)
+
+    def _enter_now(self, conn: Connection) -> None:
+        """Enter every held room in one synchronous step (see Recovery.catch_up)."""
+        if conn.sid not in self.connections:
+            return
+        for room in conn.holds:
+            self.sio.manager.basic_enter_room(conn.sid, self.namespace, room)
+
+    async def _replay(self, conn: Connection, entry: LogEntry) -> None:
+        await self.sio.emit(entry.event, (entry.data, entry.offset), to=conn.sid, namespace=self.namespace)
+
+    async def _throttle(self, conn: Connection) -> None:
+        attempts, backoff = conn.throttled or (0, 0)
+        self.stats["throttled"] += 1
+        log.warning("reconnecting too often", extra={"sid": conn.sid, "user": conn.user.user_id, "attempts": attempts})
+        payload = {"reason": "too_many_reconnects", "attempts": attempts, "nextRetry": backoff}
+        spec = self.registry.events.get("connection_error")
+        if spec is not None and not spec.inbound:
+            await self.publish("connection_error", payload, to=conn.sid, strict=False)
+        await self.sio.disconnect(conn.sid, namespace=self.namespace)
 
     async def _on_disconnect(self, sid: str, reason: str) -> None:
         conn = self.connections.pop(sid, None)
         if conn is None:
             return
         self.stats["disconnects"] += 1
+        if conn.throttled is None:
+            await self.recovery.save(conn)
         log.info("disconnected", extra={"sid": sid, "user": conn.user.user_id, "reason": str(reason)})
         if self.handlers is not None:
             await self._guarded(self.handlers.on_disconnect(self.context(conn, "disconnect"), str(reason)), conn, "")
@@ -351,7 +480,8 @@ class EventServer:
         for holder in list(holders - {AUTH_HOLDER}):
             await self._release(conn, room, holder)
 
-    async def subscribe(self, conn: Connection, channel: str) -> list[str]:
+    async def _channel_rooms(self, conn: Connection, channel: str) -> list[str]:
+        """The rooms a channel enters for this user, every one allowed by the policy (FORBIDDEN otherwise)."""
         found = self.registry.channel(channel)
         if found is None:
             raise EventError(ErrorCode.VALIDATION_ERROR, f"unknown channel '{channel}'", {"channel": channel})
@@ -359,7 +489,16 @@ class EventServer:
         rooms: list[str] = []
         for target in spec.rooms:
             rooms.extend(await self._target_rooms(target, conn, {}, params, check=True))
-        rooms = list(dict.fromkeys(rooms))
+        return list(dict.fromkeys(rooms))
+
+    async def _remember(self, conn: Connection, channel: str, rooms: list[str] | None) -> None:
+        try:
+            await self.recovery.sessions.set_subscription(conn.user.user_id, channel, rooms)
+        except Exception:
+            log.warning("subscription store unavailable", extra={"user": conn.user.user_id, "channel": channel})
+
+    async def subscribe(self, conn: Connection, channel: str) -> list[str]:
+        rooms = await self._channel_rooms(conn, channel)
         holder = f"channel:{channel}"
         for room in rooms:
             await self._enter(conn, room, holder)
@@ -368,16 +507,21 @@ class EventServer:
             if room not in rooms:
                 await self._release(conn, room, holder)
         conn.subscriptions[channel] = tuple(rooms)
+        await self._remember(conn, channel, rooms)
         return rooms
 
     async def unsubscribe(self, conn: Connection, channel: str) -> list[str]:
         rooms = conn.subscriptions.pop(channel, ())
         for room in rooms:
             await self._release(conn, room, f"channel:{channel}")
+        await self._remember(conn, channel, None)
         return list(rooms)
 
-    async def revoke(self, user_id: str, rooms: list[str]) -> None:
-        """Take rooms away from every connection of a user (after the backend revoked a grant)."""
+    async def revoke(self, user_id: str, rooms: list[str], share: bool = True) -> None:
+        """Take rooms away from every connection of a user (after the backend revoked a grant), on every node."""
+        if share and self.recovery.shared:
+            await self.recovery.log.append("", {"userId": user_id, "rooms": rooms}, (), control="revoke")
+            return
         for conn in [c for c in self.connections.values() if c.user.user_id == user_id]:
             for room in rooms:
                 await self.leave(conn, room)
@@ -404,15 +548,46 @@ class EventServer:
         if wire is None:
             self.stats[f"dropped:{event}"] += 1
             return Delivered(event, (), sent=False)
-        if spec.delivery == "broadcast":
-            await self.sio.emit(event, wire, namespace=self.namespace)
-            self.stats[f"out:{event}"] += 1
-            return Delivered(event, (), broadcast=True)
         if spec.delivery == "sender" and to and to not in self.connections:
             # Socket.IO would treat a room name as a target too: a sender event must never fan out.
             raise ValueError(f"{event} goes to one connection, and '{to}' is not a connected socket id")
-        rooms = resolve_rooms(spec, self.registry.rooms, wire, args or {}, to)
-        if rooms:
-            await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
+        rooms = () if spec.delivery == "broadcast" else resolve_rooms(spec, self.registry.rooms, wire, args or {}, to)
         self.stats[f"out:{event}"] += 1
-        return Delivered(event, rooms)
+        broadcast = spec.delivery == "broadcast"
+        if spec.delivery == "sender" or spec.volatile:
+            # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed.
+            if rooms or broadcast:
+                await self.sio.emit(event, wire, to=list(rooms) or None, namespace=self.namespace)
+            return Delivered(event, rooms, broadcast=broadcast)
+        if not rooms and not broadcast:
+            return Delivered(event, rooms)
+        await self._log_and_deliver(event, wire, rooms)
+        return Delivered(event, rooms, broadcast=broadcast)
+
+    async def _log_and_deliver(self, event: str, wire: Any, rooms: tuple[str, ...]) -> None:
+        log_store = self.recovery.log
+        if isinstance(log_store, MemoryLog):
+            # One step of the event loop: the entry is logged, marked delivered and its recipients chosen together.
+            entry = log_store.append_now(event, wire, rooms)
+            self.recovery.dispatched = entry.offset
+            await self._deliver(entry)
+            return
+        try:
+            await log_store.append(event, wire, rooms)  # every node, this one included, delivers it from the log
+        except Exception as exc:
+            self.stats["log_unavailable"] += 1
+            log.warning(
+                "replay log unavailable: delivered to this node only", extra={"event": event, "error": str(exc)}
+            )
+            await self.sio.emit(event, wire, to=list(rooms) or None, namespace=self.namespace)
+
+    async def _deliver(self, entry: LogEntry) -> None:
+        """Send a logged event to this node's connections in its rooms, with its offset as the last argument."""
+        if entry.control == "revoke":
+            await self.revoke(entry.data["userId"], list(entry.data["rooms"]), share=False)
+            return
+        if entry.control is not None:
+            return
+        await self.sio.emit(
+            entry.event, (entry.data, entry.offset), to=list(entry.rooms) or None, namespace=self.namespace
+        )

@@ -24,6 +24,12 @@ class Settings:
     log_level: str = "info"
     log_format: str = "json"
     cors_allowed_origins: str = "*"
+    # Scale-out: every process given the same Redis shares rooms, the replay log, sessions and grants.
+    redis_url: str | None = None
+    # How long a disconnected client can come back and get what it missed (seconds).
+    recovery_window: float = 300.0
+    # Reconnection storms: more connections than this per user and minute are told to back off.
+    reconnect_limit: int = 10
 
     @classmethod
     def from_env(cls, **flags: object) -> Settings:
@@ -35,6 +41,7 @@ class Settings:
             "service_token": env.get("SERVICE_TOKEN") or None,
             "mode": env.get("EVENTCAT_MODE") or "development",
             "log_level": env.get("LOG_LEVEL") or "info",
+            "redis_url": env.get("REDIS_URL") or None,
         }
         if env.get("JWT_ALGORITHMS"):
             values["jwt_algorithms"] = tuple(a.strip() for a in env["JWT_ALGORITHMS"].split(",") if a.strip())

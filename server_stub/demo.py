@@ -154,7 +154,8 @@ Python (pip install "python-socketio[asyncio_client]"):
   import asyncio, socketio
   async def main():
       sio = socketio.AsyncClient()
-      sio.on("*", lambda event, payload: print(event, payload))
+      # events to rooms carry their replay offset as one more argument
+      sio.on("*", lambda event, payload, *offset: print(event, payload))
       await sio.connect("{url}", auth={{"token": "{token}"}}, transports=["websocket"])
       await sio.wait()
   asyncio.run(main())

@@ -20,7 +20,12 @@ class RezHandlers(EventHandlers):
     # -- lifecycle ---------------------------------------------------------------------------------------------
 
     async def on_connect(self, ctx: EventContext) -> None:
-        await self.events.connected({"userId": ctx.user_id, "socketId": ctx.sid, "timestamp": now_iso()}, to=ctx.sid)
+        payload: dict[str, Any] = {"userId": ctx.user_id, "socketId": ctx.sid, "timestamp": now_iso()}
+        if ctx.connection.recovered:
+            payload["recovered"] = True
+        if ctx.connection.restored_channels:
+            payload["restoredChannels"] = list(ctx.connection.restored_channels)
+        await self.events.connected(payload, to=ctx.sid)
 
     async def on_shutdown(self, ctx: EventContext) -> None:
         await self.events.disconnected({"reason": "server_shutdown", "timestamp": now_iso()}, to=ctx.sid)

@@ -67,6 +67,7 @@ class Client:
     sio: socketio.AsyncClient
     user: str
     received: list[tuple[str, Any]] = field(default_factory=list)
+    offsets: list[str] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -144,8 +145,11 @@ class LiveServer:
         sio = socketio.AsyncClient(reconnection=False)
         client = Client(sio, user)
 
-        def record(event: str, payload: Any = None) -> None:
+        def record(event: str, payload: Any = None, *rest: Any) -> None:
+            # Events delivered to rooms carry their replay offset as one more argument (connection state recovery).
             client.received.append((event, payload))
+            if rest:
+                client.offsets.append(rest[0])
             client._arrived.set()
 
         sio.on("*", record)

@@ -177,7 +177,8 @@ async def connect(server: Running, token: str, timeout: float = 20) -> Recorder:
         sio = socketio.AsyncClient(reconnection=False)
         recorder = Recorder(sio)
 
-        def record(event: str, payload: Any = None, recorder: Recorder = recorder) -> None:
+        # Events to rooms carry their replay offset as an extra, last argument.
+        def record(event: str, payload: Any = None, *_offset: Any, recorder: Recorder = recorder) -> None:
             recorder.received.append((event, payload))
             recorder.changed.set()
 

@@ -110,6 +110,10 @@ export interface ConnectedPayload {
   /** Socket.IO id of this connection. */
   socketId: string;
   timestamp: Timestamp;
+  /** True when the previous session came back (same rooms, missed events replayed). */
+  recovered?: boolean;
+  /** Channels this connection is subscribed to without asking, restored from before. */
+  restoredChannels?: ChannelName[];
 }
 
 export interface ConnectionErrorPayload {
@@ -789,7 +793,7 @@ export interface ServerToClientEvents {
   /**
    * The server confirms the connection.
    *
-   * Sent once per connection, right after authentication, to that connection only.
+   * Sent once per connection, right after authentication, to that connection only, before any other event. It says what the server restored: the previous session (Socket.IO connection state recovery, within the recovery window), and the channels the connection was put back in. Events missed while disconnected follow it, in order.
    *
    * Delivered to the connection concerned only.
    */

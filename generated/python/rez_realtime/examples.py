@@ -13,7 +13,16 @@ EXAMPLES: dict[str, tuple[dict[str, Any], ...]] = {
     ),
     "unsubscribe": ({"channel": "orders"},),
     "heartbeat": ({"timestamp": 1761575400000},),
-    "connected": ({"userId": "user_456", "socketId": "Xk2lq8ZbA5Fx0c1aAAAB", "timestamp": "2025-10-27T14:30:00Z"},),
+    "connected": (
+        {"userId": "user_456", "socketId": "Xk2lq8ZbA5Fx0c1aAAAB", "timestamp": "2025-10-27T14:30:00Z"},
+        {
+            "userId": "user_456",
+            "socketId": "pQ3mT0aXb9Kc2dEfAAAD",
+            "timestamp": "2025-10-27T14:35:10Z",
+            "recovered": True,
+            "restoredChannels": ["orders", "support_ticket_123"],
+        },
+    ),
     "disconnected": ({"reason": "server_shutdown", "timestamp": "2025-10-27T14:30:00Z"},),
     "heartbeat_ack": ({"timestamp": 1761575400000},),
     "error": (

@@ -61,6 +61,20 @@ CartReleaseReason = TypeAliasType(
 )
 
 
+RestoredChannel = TypeAliasType(
+    "RestoredChannel",
+    Annotated[
+        str,
+        Field(
+            pattern="^(orders|cart|offers|feed|order_[A-Za-z0-9_-]+|offers_[A-Za-z0-9_-]+|support_ticket_[A-Za-z0-9_-]+|support_agent_[A-Za-z0-9_-]+|group_[A-Za-z0-9_-]+|store_[A-Za-z0-9_-]+|store_conversation_[A-Za-z0-9_-]+|leaderboard_(daily|weekly|monthly|all_time))$"
+        ),
+    ],
+)
+"""
+A subscribe channel; one of the names listed under Channels.
+"""
+
+
 class ConnectedPayload(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -76,6 +90,14 @@ class ConnectedPayload(CatalogModel):
     timestamp: AwareDatetime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
+    """
+    recovered: bool | None = None
+    """
+    True when the previous session came back (same rooms, missed events replayed).
+    """
+    restoredChannels: list[RestoredChannel] | None = None
+    """
+    Channels this connection is subscribed to without asking, restored from before.
     """
 
 

@@ -1,0 +1,185 @@
+"""The replay log: every event delivered to rooms, kept for the recovery window, in one global order.
+
+Offsets are Redis Stream ids (`<milliseconds>-<sequence>`) in both stores, so they compare the same way whether the
+log lives in memory (one node) or in a Redis Stream (any number of nodes, each reading the stream in order). A
+client's offset is the last event it processed; recovery sends every stored event after it that was addressed to
+one of the session's rooms, or to everyone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Offset = tuple[int, int]
+
+
+def parse_offset(text: Any) -> Offset | None:
+    """`1761575400000-3` -> (1761575400000, 3); anything else -> None."""
+    if not isinstance(text, str):
+        return None
+    head, _, tail = text.partition("-")
+    if not head.isdigit() or not tail.isdigit():
+        return None
+    return int(head), int(tail)
+
+
+def format_offset(offset: Offset) -> str:
+    return f"{offset[0]}-{offset[1]}"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    offset: str
+    event: str
+    data: Any
+    # Rooms it was addressed to; empty means every connection (a broadcast).
+    rooms: tuple[str, ...]
+    # Control entries (e.g. a grant revoked on one node) travel in the same order but are never sent to clients.
+    control: str | None = None
+
+    @property
+    def key(self) -> Offset:
+        parsed = parse_offset(self.offset)
+        assert parsed is not None
+        return parsed
+
+    def for_rooms(self, rooms: set[str]) -> bool:
+        return self.control is None and (not self.rooms or not rooms.isdisjoint(self.rooms))
+
+
+class ReplayLog(Protocol):
+    window_seconds: float
+
+    async def append(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry: ...
+
+    async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
+        """Entries after offset (up to and including upto), oldest first; None when offset is older than the
+        window (or unknown), so that the caller knows events may have been lost."""
+        ...
+
+    async def trim(self) -> int: ...
+
+    async def size(self) -> int: ...
+
+
+class MemoryLog:
+    """The embedded default: a deque of the window's entries."""
+
+    def __init__(self, window_seconds: float = 300.0) -> None:
+        self.window_seconds = window_seconds
+        self._entries: deque[LogEntry] = deque()
+        self._times: deque[float] = deque()
+        self._last: Offset = (0, 0)
+        # The oldest offset still known: anything before it may have been trimmed.
+        self._horizon: Offset = (int(time.time() * 1000), 0)
+
+    def _next(self) -> Offset:
+        now = int(time.time() * 1000)
+        last_ms, last_seq = self._last
+        self._last = (now, 0) if now > last_ms else (last_ms, last_seq + 1)
+        return self._last
+
+    def append_now(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry:
+        """Synchronous, so that appending and delivering an event happen in one step of the event loop."""
+        entry = LogEntry(format_offset(self._next()), event, data, tuple(rooms), control)
+        self._entries.append(entry)
+        self._times.append(time.monotonic())
+        return entry
+
+    async def append(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry:
+        return self.append_now(event, data, rooms, control)
+
+    def after_now(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
+        key = parse_offset(offset)
+        if key is None or key < self._horizon_key():
+            return None
+        limit = parse_offset(upto) if upto else None
+        return [e for e in self._entries if e.key > key and (limit is None or e.key <= limit)]
+
+    async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
+        return self.after_now(offset, upto)
+
+    def _horizon_key(self) -> Offset:
+        return self._entries[0].key if self._entries and self._entries[0].key < self._horizon else self._horizon
+
+    @property
+    def last(self) -> str:
+        return format_offset(self._last)
+
+    async def trim(self) -> int:
+        cutoff = time.monotonic() - self.window_seconds
+        removed = 0
+        while self._times and self._times[0] < cutoff:
+            self._times.popleft()
+            entry = self._entries.popleft()
+            self._horizon = max(self._horizon, (entry.key[0], entry.key[1] + 1))
+            removed += 1
+        return removed
+
+    async def size(self) -> int:
+        return len(self._entries)
+
+
+class RedisLog:
+    """The log as a Redis Stream, trimmed to the window: every node appends to it and reads it in order."""
+
+    def __init__(self, redis: Any, key: str, window_seconds: float = 300.0) -> None:
+        self.redis = redis
+        self.key = key
+        self.window_seconds = window_seconds
+
+    def _min_id(self) -> str:
+        return f"{int((time.time() - self.window_seconds) * 1000)}-0"
+
+    async def append(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry:
+        fields = {"event": event, "data": json.dumps(data, separators=(",", ":")), "rooms": json.dumps(list(rooms))}
+        if control:
+            fields["control"] = control
+        offset = await self.redis.xadd(self.key, fields, minid=self._min_id(), approximate=True)
+        return LogEntry(_text(offset), event, data, tuple(rooms), control)
+
+    async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
+        key = parse_offset(offset)
+        # The stream is trimmed to the window: an offset older than the window may have lost entries after it.
+        if key is None or key < (int((time.time() - self.window_seconds) * 1000), 0):
+            return None
+        rows = await self.redis.xrange(self.key, min=f"({offset}", max=upto or "+")
+        return [entry_from(row_id, fields) for row_id, fields in rows]
+
+    async def read(self, last: str, block_ms: int) -> list[LogEntry]:
+        """Entries after last, waiting up to block_ms for new ones (each node's delivery loop)."""
+        found = await self.redis.xread({self.key: last}, block=block_ms, count=500)
+        entries: list[LogEntry] = []
+        for _stream, rows in found or ():
+            entries.extend(entry_from(row_id, fields) for row_id, fields in rows)
+        return entries
+
+    async def tail(self) -> str:
+        info = await self.redis.xinfo_stream(self.key) if await self.redis.exists(self.key) else None
+        return _text(info["last-generated-id"]) if info else "0-0"
+
+    async def trim(self) -> int:
+        return int(await self.redis.xtrim(self.key, minid=self._min_id(), approximate=False))
+
+    async def size(self) -> int:
+        return int(await self.redis.xlen(self.key))
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def entry_from(row_id: Any, fields: dict[Any, Any]) -> LogEntry:
+    decoded = {_text(k): _text(v) for k, v in fields.items()}
+    return LogEntry(
+        _text(row_id),
+        decoded["event"],
+        json.loads(decoded["data"]),
+        tuple(json.loads(decoded["rooms"])),
+        decoded.get("control"),
+    )
