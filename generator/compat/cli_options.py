@@ -36,6 +36,7 @@ def report_options(rules: Mapping[str, Rule]) -> Callable[[F], F]:
             click.option(
                 "--fail-on",
                 type=click.Choice([level.name for level in sorted(Level, reverse=True)], case_sensitive=False),
+                metavar="[ERR|WARN|INFO]",
                 default="ERR",
                 show_default=True,
                 help="Exit 1 when a finding is at or above this level.",
@@ -73,10 +74,10 @@ def _lister(rules: Mapping[str, Rule]) -> Callable[[click.Context, click.Paramet
     def callback(ctx: click.Context, _: click.Parameter, value: bool) -> None:
         if not value or ctx.resilient_parsing:
             return
-        width = max(len(r) for r in rules)
+        levels = {r.id: ", ".join(f"{c}: {level.name}" for c, level in r.levels.items()) for r in rules.values()}
+        id_width, level_width = max(map(len, levels)), max(map(len, levels.values()))
         for rule in rules.values():
-            levels = ", ".join(f"{ctx_}: {level.name}" for ctx_, level in rule.levels.items())
-            click.echo(f"{rule.id:<{width}}  {levels:<34}  {rule.title}")
+            click.echo(f"{rule.id:<{id_width}}  {levels[rule.id]:<{level_width}}  {rule.title}")
         ctx.exit(0)
 
     return callback
