@@ -6,7 +6,7 @@ Generated code stays declarations only (models, a registry, typed method stubs);
 from .emitter import Delivered, Emitter
 from .errors import ErrorCode, EventError, OutboundValidationError
 from .handlers import EventContext, HandlerBase
-from .models import CatalogModel, EmailStr, UriStr, UuidStr
+from .models import CatalogModel, EmailStr, IsoDateTime, JsonFalse, JsonInt, JsonTrue, UriStr, UuidStr
 from .policy import InMemoryPolicy, Principal, RoomPolicy
 from .registry import Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
 
@@ -23,6 +23,10 @@ __all__ = [
     "EventSpec",
     "HandlerBase",
     "InMemoryPolicy",
+    "IsoDateTime",
+    "JsonFalse",
+    "JsonInt",
+    "JsonTrue",
     "OutboundValidationError",
     "Principal",
     "Registry",

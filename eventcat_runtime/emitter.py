@@ -10,16 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import OutboundValidationError
 from .registry import EventSpec, RoomSpec, RoomTarget
 from .validation import problems, to_wire
-
-if TYPE_CHECKING:
-    from .server import EventServer
 
 log = logging.getLogger("eventcat.emitter")
 
@@ -34,10 +31,24 @@ class Delivered:
     broadcast: bool = False
 
 
-class Emitter:
-    """Base of the generated `Events`: one instance per server."""
+class Publisher(Protocol):
+    """Where a typed emitter sends: the EventServer in process, or a RedisPublisher from another process."""
 
-    def __init__(self, server: EventServer) -> None:
+    async def publish(
+        self,
+        event: str,
+        payload: BaseModel | Mapping[str, Any],
+        *,
+        args: Mapping[str, str] | None = None,
+        to: str | None = None,
+        strict: bool | None = None,
+    ) -> Delivered: ...
+
+
+class Emitter:
+    """Base of the generated `Events`: over an EventServer, or a RedisPublisher."""
+
+    def __init__(self, server: Publisher) -> None:
         self._server = server
 
     async def _emit(

@@ -11,10 +11,23 @@ back on the wire the very strings they were given. Two pydantic defaults break t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+import re
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
+from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986
 
 NULLABLE_KEY = "x-nullable"
@@ -72,6 +85,38 @@ def _uuid(value: str) -> str:
     return value
 
 
+def _rfc3339(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A JSON string must be an RFC 3339 date-time, as the JSON Schema says; pydantic alone would also take
+    `2025-10-27 14:30Z`, `+0530` offsets or Unix times. The string is parsed here, so that strict validation of the
+    JSON (which refuses strings for datetimes once a validator wraps them) gets a datetime."""
+    if isinstance(value, str):
+        if not validate_rfc3339(value.upper()):  # as jsonschema checks it: RFC 3339 allows t and z
+            raise ValueError("not an RFC 3339 date-time with a timezone, e.g. 2025-10-27T14:30:00Z")
+        text = _FRACTION.sub(lambda m: m.group(1)[:7], value.upper().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text)
+    return handler(value)
+
+
+def _json_integer(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """JSON Schema counts 7.0 as an integer (a number with no fraction); strict pydantic would not."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return handler(value)
+
+
+def _exactly_bool(value: Any) -> Any:
+    """`Literal[True]` would accept 1 and 1.0 (they compare equal to True); JSON Schema's `const: true` does not."""
+    if not isinstance(value, bool):
+        raise ValueError("must be a JSON boolean")
+    return value
+
+
+_FRACTION = re.compile(r"(\.\d+)")
+
+IsoDateTime = Annotated[AwareDatetime, WrapValidator(_rfc3339)]
+JsonInt = Annotated[int, WrapValidator(_json_integer)]
+JsonTrue = Annotated[Literal[True], BeforeValidator(_exactly_bool)]
+JsonFalse = Annotated[Literal[False], BeforeValidator(_exactly_bool)]
 UriStr = Annotated[str, AfterValidator(_uri)]
 EmailStr = Annotated[str, AfterValidator(_email)]
 UuidStr = Annotated[str, AfterValidator(_uuid)]

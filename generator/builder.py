@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from . import ir
@@ -44,6 +45,44 @@ _META_KEYS = ("description", "title", "unit", "nullable", "default", "examples",
 _PARAM = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 _RATE = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)?(s|min|h)$")
 _RATE_UNITS = {"s": 1, "min": 60, "h": 3600}
+
+
+# A subscribe channel name: a string whose pattern is made from the `channels:` of the catalog, so that it can
+# never fall behind them. Outputs that can say more (TypeScript's template literals) find it by CHANNEL_MARK.
+CHANNEL_TYPE = "channel"
+CHANNEL_MARK = "x-eventcat-channel"
+CHANNEL_ID = "[A-Za-z0-9_-]+"
+
+
+def channel_pattern(data: Mapping[str, Any]) -> str:
+    """^(orders|cart|order_[A-Za-z0-9_-]+|leaderboard_(daily|weekly))$ from the catalog's channel names: names
+    without parameters first, then the others, each in catalog order; a parameter typed with an enum takes its
+    values, any other an id."""
+    types = data.get("types", {}) if isinstance(data.get("types"), Mapping) else {}
+    alternatives: list[tuple[bool, str]] = []
+    for name, body in (data.get("channels") or {}).items():
+        params = body.get("params", {}) if isinstance(body, Mapping) else {}
+
+        def param(match: re.Match[str], params: Any = params) -> str:
+            values = _enum_values(types.get(params.get(match.group(1)) if isinstance(params, Mapping) else None))
+            return "(" + "|".join(re.escape(v) for v in values) + ")" if values else CHANNEL_ID
+
+        parts, last = [], 0
+        for match in _PARAM.finditer(str(name)):
+            parts.append(re.escape(str(name)[last : match.start()]))
+            parts.append(param(match))
+            last = match.end()
+        parts.append(re.escape(str(name)[last:]))
+        alternatives.append(("{" in str(name), "".join(parts)))
+    ordered = [text for _, text in sorted(alternatives, key=lambda a: a[0])]
+    return "^(" + "|".join(ordered) + ")$"
+
+
+def _enum_values(body: Any) -> list[str]:
+    if not isinstance(body, Mapping) or "enum" not in body:
+        return []
+    enum = body["enum"]
+    return [str(v) for v in enum]  # a list of values, or a mapping of value to description
 
 
 def pascal(name: str) -> str:
@@ -245,7 +284,17 @@ class Builder:
             )
         element: ir.TypeExpr
         element_meta = meta if not depth else ir.NO_META
-        if base in BUILTIN_SCALARS:
+        if base == CHANNEL_TYPE:
+            if constraints:
+                self.error(
+                    path[:-1] + (next(iter(constraints)),),
+                    f"'{CHANNEL_TYPE}' takes no constraints: its pattern is made from the catalog's channels",
+                    "remove them; add or rename a channel under channels: instead",
+                    key=True,
+                )
+            element_meta = replace(element_meta, extensions={**element_meta.extensions, CHANNEL_MARK: True})
+            element = ir.Scalar("string", None, ir.frozen({"pattern": channel_pattern(self.data)}), element_meta)
+        elif base in BUILTIN_SCALARS:
             kind, fmt = BUILTIN_SCALARS[base]
             fmt = constraints.pop("format", fmt)
             self.check_constraints(kind, constraints, path)
@@ -260,7 +309,7 @@ class Builder:
                 )
             element = ir.Ref(base, element_meta)
         else:
-            options = list(BUILTIN_SCALARS) + sorted(self.type_names)
+            options = [*BUILTIN_SCALARS, CHANNEL_TYPE, *sorted(self.type_names)]
             self.error(
                 path,
                 f"unknown type '{base}'",

@@ -25,6 +25,12 @@ from generator.yaml_source import load_yaml
 from .conftest import CATALOG, NODE_DIR, run_cli, run_node
 
 REZ = CATALOG.read_text(encoding="utf-8")
+# The REZ catalog's own version line, whatever it is today, and the versions one patch, minor and major above it.
+REZ_VERSION = re.search(r"^version: .+$", REZ, re.MULTILINE).group(0)  # type: ignore[union-attr]
+_MAJOR, _MINOR, _PATCH = (int(part) for part in REZ_VERSION.split(": ")[1].split("."))
+NEXT_PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
+NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
+NEXT_MAJOR = f"{_MAJOR + 1}.0.0"
 # The rule fixtures' small catalog (an order_shipped event, a heartbeat, a shop_opened broadcast): loads in
 # milliseconds where REZ takes a third of a second, so the command's tests use it.
 SMALL = (Path(__file__).parent / "compat" / "field-became-optional" / "s2c" / "old.yaml").read_text()
@@ -51,7 +57,9 @@ def edit(text: str, *pairs: tuple[str, str]) -> str:
 
 
 def bump(text: str, version: str) -> str:
-    return edit(text, ("version: 1.0.0", f"version: {version}"))
+    current = re.search(r"^version: .+$", text, re.MULTILINE)
+    assert current is not None
+    return edit(text, (current.group(0), f"version: {version}"))
 
 
 # -- no false positives ---------------------------------------------------------------------------------------------
@@ -134,7 +142,7 @@ def test_moving_an_inline_object_into_a_shared_type_of_the_same_shape_is_no_err_
     assert findings_of(REZ, same_name) == []
     # Under another name only the generated type's name changes: INFO, for the changelog.
     other_name = edit(same_name, ("  SupportAgent:\n", "  Agent:\n"), ("agent: SupportAgent", "agent: Agent"))
-    assert findings_of(REZ, bump(other_name, "1.0.1")) == [
+    assert findings_of(REZ, bump(other_name, NEXT_PATCH)) == [
         ("INFO", "type-name-changed", "support_agent_assigned payload.agent")
     ]
 
@@ -175,7 +183,8 @@ def test_a_change_to_a_shared_type_is_reported_on_every_event_that_uses_it() -> 
 
 def test_documentation_inside_a_shared_type_is_reported_once_on_the_type() -> None:
     changed = bump(
-        edit(REZ, ("description: A user as other users see them.", "description: A user, as others see them.")), "1.0.1"
+        edit(REZ, ("description: A user as other users see them.", "description: A user, as others see them.")),
+        NEXT_PATCH,
     )
     assert findings_of(REZ, changed) == [("INFO", "description-changed", "types.PersonRef")]
 
@@ -184,8 +193,10 @@ def test_nested_enums_in_arrays_of_objects_are_walked() -> None:
     changed = bump(edit(REZ, ("enum: [daily, weekly, monthly, all_time]", "enum: [daily, weekly, monthly]")), "2.0.0")
     found = findings_of(REZ, changed)
     assert ("INFO", "enum-value-removed", "leaderboard_update payload.period") in found
-    # Also a room parameter's type: the leaderboard room's pattern is unchanged, so its delivery is too.
-    assert all(rule == "enum-value-removed" for _, rule, _ in found)
+    # Also a room parameter's type: the leaderboard room's pattern is unchanged, so its delivery is too. The period
+    # is also part of a channel name, so `subscribe` now refuses leaderboard_all_time: a changed pattern.
+    assert ("ERR", "constraint-changed", "subscribe payload.channel") in found
+    assert all(rule in ("enum-value-removed", "constraint-changed") for _, rule, _ in found)
 
 
 def test_strict_clients_makes_a_field_added_to_a_closed_server_payload_breaking() -> None:
@@ -196,7 +207,7 @@ def test_strict_clients_makes_a_field_added_to_a_closed_server_payload_breaking(
             "            estimatedDelivery?: Timestamp\n            courier?: string\n",
         ),
     )
-    assert findings_of(REZ, bump(added, "1.1.0")) == [
+    assert findings_of(REZ, bump(added, NEXT_MINOR)) == [
         ("INFO", "optional-field-added", "order_status_update payload.courier")
     ]
     strict = "defaults:\n"
@@ -246,8 +257,8 @@ def test_versions_order_by_semver_precedence() -> None:
 
 
 def test_a_pre_release_may_change_anything_on_the_way_to_its_release() -> None:
-    old = edit(REZ, ("version: 1.0.0", "version: 2.0.0-rc.1"))
-    new = edit(REZ, ("version: 1.0.0", "version: 2.0.0"), ("[placed, confirmed, preparing", "[placed, preparing"))
+    old = edit(REZ, (REZ_VERSION, "version: 2.0.0-rc.1"))
+    new = edit(REZ, (REZ_VERSION, "version: 2.0.0"), ("[placed, confirmed, preparing", "[placed, preparing"))
     assert [rule for _, rule, _ in findings_of(old, new)] == ["enum-value-removed"]
 
 
@@ -454,7 +465,7 @@ def test_github_merges_one_shared_type_change_into_one_annotation(tmp_path: Path
     new.write_text(
         edit(
             REZ,
-            ("version: 1.0.0", "version: 2.0.0"),
+            (REZ_VERSION, "version: 2.0.0"),
             (
                 "      userId: UserId\n      name: string\n      avatar?: uri",
                 "      userId: UserId\n      name?: string\n      avatar?: uri",
@@ -491,10 +502,10 @@ def test_markdown_is_a_table_for_a_pull_request(pair: tuple[Path, Path]) -> None
 
 
 def test_render_markdown_is_reusable_for_a_changelog() -> None:
-    new = bump(edit(REZ, ("[placed, confirmed, preparing", "[placed, confirmed, packed, preparing")), "1.1.0")
+    new = bump(edit(REZ, ("[placed, confirmed, preparing", "[placed, confirmed, packed, preparing")), NEXT_MINOR)
     result = diff_catalogs(load_catalog(CATALOG), load_catalog_text(new, "catalog/events.yaml"))
-    text = render_markdown(result.findings, title="1.1.0", heading_level=3)
-    assert text.splitlines()[:3] == ["### 1.1.0", "", "1 WARN."]
+    text = render_markdown(result.findings, title=NEXT_MINOR, heading_level=3)
+    assert text.splitlines()[:3] == [f"### {NEXT_MINOR}", "", "1 WARN."]
     assert "| WARN | `order_status_update` `payload.status` | enum value 'packed' added" in text
     assert render_markdown([]) == "No changes.\n"
 

@@ -360,7 +360,7 @@ async def test_healthz_reports_catalog_and_connections(server: LiveServer) -> No
         before = await healthz(api)
         assert before["status"] == "ok"
         assert before["catalog"] == REGISTRY.catalog == "rez-realtime"
-        assert before["version"] == REGISTRY.version == "1.0.0"
+        assert before["version"] == REGISTRY.version
         assert isinstance(before["connections"], int)
 
         first, second = await connect_all(server, None, None)

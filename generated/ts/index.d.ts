@@ -1,6 +1,6 @@
 // generated from catalog/events.yaml by eventcat — do not edit
 /**
- * REZ App real-time API 1.0.0: typings for socket.io-client.
+ * REZ App real-time API 1.1.0: typings for socket.io-client.
  *
  * ```ts
  * import { io, Socket } from "socket.io-client";
@@ -100,10 +100,10 @@ export interface CartItemReservedPayload {
 export type CartReleaseReason = "expired" | "cancelled" | "purchased";
 
 /**
- * A subscribe channel; one of the names listed under Channels.
+ * A subscribe channel; one of the names listed under Channels (the pattern is made from them).
  * @pattern ^(orders|cart|offers|feed|order_[A-Za-z0-9_-]+|offers_[A-Za-z0-9_-]+|support_ticket_[A-Za-z0-9_-]+|support_agent_[A-Za-z0-9_-]+|group_[A-Za-z0-9_-]+|store_[A-Za-z0-9_-]+|store_conversation_[A-Za-z0-9_-]+|leaderboard_(daily|weekly|monthly|all_time))$
  */
-export type ChannelName = string;
+export type ChannelName = SubscribeChannel;
 
 export interface ConnectedPayload {
   userId: UserId;
@@ -1299,7 +1299,7 @@ export type SubscribeChannel =
 // -- the values of index.js --------------------------------------------------------------------------------------
 
 /** The catalog these typings were generated from. */
-export declare const catalog: { readonly name: "rez-realtime"; readonly version: "1.0.0"; readonly namespace: "/" };
+export declare const catalog: { readonly name: "rez-realtime"; readonly version: "1.1.0"; readonly namespace: "/" };
 /** Every server-to-client event name, in catalog order. */
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */

@@ -1,7 +1,7 @@
 // generated from catalog/events.yaml by eventcat — do not edit
-// REZ App real-time API 1.0.0: event names and room/channel name builders. Typed by index.d.ts.
+// REZ App real-time API 1.1.0: event names and room/channel name builders. Typed by index.d.ts.
 
-export const catalog = Object.freeze({ name: "rez-realtime", version: "1.0.0", namespace: "/" });
+export const catalog = Object.freeze({ name: "rez-realtime", version: "1.1.0", namespace: "/" });
 
 export const serverToClientEvents = Object.freeze([
   "connected",

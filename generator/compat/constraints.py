@@ -41,7 +41,48 @@ def verdict(key: str, old: Any, new: Any) -> Verdict | None:
         return "tightened" if new < old else "loosened"
     if key == "multipleOf":
         return _multiple_of(old, new)
-    # pattern, format: a different language; some old values fail it and some new ones passed nothing before.
+    if key == "pattern":
+        return _pattern(str(old), str(new))
+    # format: a different language; some old values fail it and some new ones passed nothing before.
+    return "changed"
+
+
+def _alternatives(pattern: str) -> frozenset[str] | None:
+    """The top-level alternatives of `^(a|b|c)$`, or None when the pattern is not of that form."""
+    if not (pattern.startswith("^(") and pattern.endswith(")$")):
+        return None
+    body, depth, parts, start = pattern[2:-2], 0, [], 0
+    escaped = False
+    for i, char in enumerate(body):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0:
+                return None  # `^(a)|(b)$`: the outer parentheses do not enclose the whole
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    parts.append(body[start:])
+    return frozenset(parts)
+
+
+def _pattern(old: str, new: str) -> Verdict | None:
+    """Alternatives of a `^(a|b)$` pattern (enumerations, the catalog's channel names) compare as sets: the same
+    ones in another order are no change, added ones loosen, removed ones tighten."""
+    before, after = _alternatives(old), _alternatives(new)
+    if before is None or after is None:
+        return "changed"
+    if before == after:
+        return None
+    if before < after:
+        return "loosened"
+    if after < before:
+        return "tightened"
     return "changed"
 
 

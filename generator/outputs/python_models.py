@@ -3,7 +3,8 @@
 The input is the catalog's bundle of `$defs` (every named type, payload and ack, named as the catalog names
 them), adjusted for what must hold in Python:
 - `format: uri | email | uuid` become the runtime's checked strings (`x-python-type`), so values round-trip as
-  given; `date-time` becomes pydantic's AwareDatetime (a timezone is required, as RFC 3339 says).
+  given; `date-time` becomes the runtime's IsoDateTime (an AwareDatetime that takes RFC 3339 strings only); integers
+  take 7.0 as JSON Schema does (JsonInt); boolean consts refuse 1 (JsonTrue, JsonFalse).
 - fields the catalog marks nullable carry `x-nullable`, read by the runtime's CatalogModel, which refuses `null`
   for every other optional field (the JSON Schema does).
 - other `x-` keys are documentation for other outputs and are dropped.
@@ -19,7 +20,12 @@ from .. import cache, ir
 from ..schemas import SchemaBuilder
 
 RUNTIME = "eventcat_runtime"
-FORMAT_TYPES = {"uri": f"{RUNTIME}.UriStr", "email": f"{RUNTIME}.EmailStr", "uuid": f"{RUNTIME}.UuidStr"}
+FORMAT_TYPES = {
+    "uri": f"{RUNTIME}.UriStr",
+    "email": f"{RUNTIME}.EmailStr",
+    "uuid": f"{RUNTIME}.UuidStr",
+    "date-time": f"{RUNTIME}.IsoDateTime",
+}
 DCG_VERSION = "0.89.0"
 # datamodel-code-generator names the root of its input; the bundle's root is not a type, so its alias goes.
 _ROOT_ALIAS = 'Model = TypeAliasType("Model", Any)'
@@ -47,6 +53,11 @@ def _adjust(schema: Any) -> Any:
     python_type = FORMAT_TYPES.get(str(out.get("format")))
     if python_type and out.get("type") == "string":
         out["x-python-type"] = python_type
+    elif out.get("type") == "integer" and "enum" not in out:
+        out["x-python-type"] = f"{RUNTIME}.JsonInt"
+    elif "const" in out and isinstance(out["const"], bool):
+        # datamodel-code-generator ignores x-python-type beside `const`; the runtime type carries the constant.
+        out["x-python-type"] = f"{RUNTIME}.JsonTrue" if out.pop("const") else f"{RUNTIME}.JsonFalse"
     for name, prop in out.get("properties", {}).items():
         if isinstance(prop, dict) and _accepts_null(prop):
             out["properties"][name] = {**prop, "x-nullable": True}

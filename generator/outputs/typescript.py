@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import ir
+from ..builder import CHANNEL_MARK
 from .serialize import header_text
 from .templating import environment
 
@@ -105,6 +106,8 @@ class Types:
         return text
 
     def _bare(self, expr: ir.TypeExpr) -> str:
+        if isinstance(expr, ir.Scalar) and CHANNEL_MARK in expr.meta.extensions:
+            return "SubscribeChannel"
         if isinstance(expr, ir.Scalar):
             return {"string": "string", "number": "number", "integer": "number", "boolean": "boolean"}.get(
                 expr.kind, "unknown"

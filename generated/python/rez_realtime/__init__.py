@@ -1,5 +1,5 @@
 # generated from catalog/events.yaml by eventcat — do not edit
-"""REZ App real-time API 1.0.0: typed Socket.IO events for python-socketio, generated from the catalog.
+"""REZ App real-time API 1.1.0: typed Socket.IO events for python-socketio, generated from the catalog.
 
 - `models`: a pydantic model per payload and per named type.
 - `REGISTRY`: every event's direction, model, delivery and limits, as the runtime reads them.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel, UriStr
-from pydantic import AwareDatetime, ConfigDict, Field
+from eventcat_runtime import CatalogModel, IsoDateTime, JsonFalse, JsonInt, JsonTrue, UriStr
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 AgentStatus = TypeAliasType(
@@ -22,7 +22,7 @@ class Attachment(CatalogModel):
     """
     MIME type, e.g. image/png.
     """
-    size: Annotated[int, Field(ge=0)]
+    size: Annotated[JsonInt, Field(ge=0)]
     """
     Unit: bytes.
     """
@@ -35,10 +35,10 @@ class CartItem(CatalogModel):
     productId: str
     name: str
     image: UriStr | None = None
-    quantity: Annotated[int, Field(ge=1)]
+    quantity: Annotated[JsonInt, Field(ge=1)]
     unitPrice: Annotated[float, Field(ge=0.0)]
     lineTotal: Annotated[float, Field(ge=0.0)]
-    reservedUntil: AwareDatetime | None = None
+    reservedUntil: IsoDateTime | None = None
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -49,8 +49,8 @@ class CartItemReservedPayload(CatalogModel):
         extra="forbid",
     )
     productId: str
-    quantity: Annotated[int, Field(ge=1)]
-    expiresAt: AwareDatetime
+    quantity: Annotated[JsonInt, Field(ge=1)]
+    expiresAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -71,7 +71,7 @@ RestoredChannel = TypeAliasType(
     ],
 )
 """
-A subscribe channel; one of the names listed under Channels.
+A subscribe channel; one of the names listed under Channels (the pattern is made from them).
 """
 
 
@@ -87,7 +87,7 @@ class ConnectedPayload(CatalogModel):
     """
     Socket.IO id of this connection.
     """
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -109,8 +109,8 @@ class ConnectionErrorPayload(CatalogModel):
     """
     Why, e.g. too_many_reconnects.
     """
-    attempts: Annotated[int, Field(ge=0)]
-    nextRetry: Annotated[int, Field(ge=0)]
+    attempts: Annotated[JsonInt, Field(ge=0)]
+    nextRetry: Annotated[JsonInt, Field(ge=0)]
     """
     Unit: milliseconds.
     """
@@ -128,11 +128,11 @@ class DealNotificationPayload(CatalogModel):
     """
     Unit: percent.
     """
-    timeRemaining: Annotated[int, Field(ge=0)]
+    timeRemaining: Annotated[JsonInt, Field(ge=0)]
     """
     Seconds until the deal ends. Unit: seconds.
     """
-    stock: Annotated[int, Field(ge=0)]
+    stock: Annotated[JsonInt, Field(ge=0)]
     """
     Units left at the sale price.
     """
@@ -143,7 +143,7 @@ class DisconnectedPayload(CatalogModel):
         extra="forbid",
     )
     reason: Literal["server_shutdown", "session_expired", "rate_limited", "kicked", "replaced"]
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -183,7 +183,7 @@ class FeedPostCommentedPayload(CatalogModel):
     """
     userName: str
     comment: str
-    createdAt: AwareDatetime
+    createdAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -207,7 +207,7 @@ class FeedUserFollowedPayload(CatalogModel):
     """
     URL of the follower's avatar.
     """
-    followedAt: AwareDatetime
+    followedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -250,7 +250,7 @@ class GroupCancelledPayload(CatalogModel):
     )
     groupId: str
     reason: str
-    cancelledAt: AwareDatetime
+    cancelledAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -265,8 +265,8 @@ class GroupMemberLeftPayload(CatalogModel):
     """
     Identifier of a REZ user.
     """
-    currentMembers: Annotated[int, Field(ge=0)]
-    spotsRemaining: Annotated[int, Field(ge=0)]
+    currentMembers: Annotated[JsonInt, Field(ge=0)]
+    spotsRemaining: Annotated[JsonInt, Field(ge=0)]
 
 
 class GroupMessagePayload(CatalogModel):
@@ -285,7 +285,7 @@ class GroupMessagePayload(CatalogModel):
     URL of the sender's avatar.
     """
     message: str
-    createdAt: AwareDatetime
+    createdAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -295,7 +295,7 @@ class HeartbeatAckPayload(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    timestamp: Annotated[int, Field(ge=0)]
+    timestamp: Annotated[JsonInt, Field(ge=0)]
     """
     The timestamp of the heartbeat being answered.
     """
@@ -305,7 +305,7 @@ class HeartbeatPayload(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    timestamp: Annotated[int, Field(ge=0)]
+    timestamp: Annotated[JsonInt, Field(ge=0)]
     """
     The client's clock, Date.now().
     """
@@ -315,7 +315,7 @@ class JoinTicketAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[True]
+    ok: JsonTrue
     ticketId: str
     room: str
     """
@@ -334,11 +334,11 @@ class LeaderboardAchievementPayload(CatalogModel):
     """
     URL of the achievement's badge image.
     """
-    points: Annotated[int, Field(ge=0)]
+    points: Annotated[JsonInt, Field(ge=0)]
     """
     Points the achievement awards.
     """
-    earnedAt: AwareDatetime
+    earnedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -348,7 +348,7 @@ class LeaderboardEntry(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    rank: Annotated[int, Field(ge=1)]
+    rank: Annotated[JsonInt, Field(ge=1)]
     userId: Annotated[str, Field(max_length=64, min_length=1)]
     """
     Identifier of a REZ user.
@@ -358,8 +358,8 @@ class LeaderboardEntry(CatalogModel):
     """
     URL of the user's avatar.
     """
-    points: Annotated[int, Field(ge=0)]
-    change: int
+    points: Annotated[JsonInt, Field(ge=0)]
+    change: JsonInt
     """
     Places moved since the last refresh; positive is up, negative is down, 0 unchanged. Unit: rank positions.
     """
@@ -378,10 +378,10 @@ class LeaderboardRankChangePayload(CatalogModel):
     """
     Identifier of a REZ user.
     """
-    oldRank: Annotated[int, Field(ge=1)]
-    newRank: Annotated[int, Field(ge=1)]
-    points: Annotated[int, Field(ge=0)]
-    change: int
+    oldRank: Annotated[JsonInt, Field(ge=1)]
+    newRank: Annotated[JsonInt, Field(ge=1)]
+    points: Annotated[JsonInt, Field(ge=0)]
+    change: JsonInt
     """
     oldRank - newRank; positive (+5) is up, negative (-3) is down. Unit: rank positions.
     """
@@ -394,7 +394,7 @@ class LeaderboardUpdatePayload(CatalogModel):
     )
     period: LeaderboardPeriod
     rankings: list[LeaderboardEntry]
-    updatedAt: AwareDatetime
+    updatedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -404,7 +404,7 @@ class LeaveTicketAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[True]
+    ok: JsonTrue
     ticketId: str
     room: str
     """
@@ -416,7 +416,7 @@ class MessageReadAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[True]
+    ok: JsonTrue
 
 
 class MessageReadPayload(CatalogModel):
@@ -446,7 +446,7 @@ class Offer(CatalogModel):
     """
     Unit: percent.
     """
-    expiresAt: AwareDatetime
+    expiresAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -483,7 +483,7 @@ class OrderDeliveredPayload(CatalogModel):
         extra="forbid",
     )
     orderId: str
-    deliveredAt: AwareDatetime
+    deliveredAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -498,11 +498,11 @@ class OrderEtaUpdatePayload(CatalogModel):
         extra="forbid",
     )
     orderId: str
-    eta: AwareDatetime
+    eta: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
-    minutes: Annotated[int, Field(ge=0)]
+    minutes: Annotated[JsonInt, Field(ge=0)]
     """
     Minutes from now until the ETA. Unit: minutes.
     """
@@ -519,7 +519,7 @@ class OrderLocationUpdatePayload(CatalogModel):
     """
     Phone number in E.164, e.g. +919812345678.
     """
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -544,7 +544,7 @@ class OrderStatusUpdatePayload(CatalogModel):
     Number shown to the customer.
     """
     status: OrderStatus
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -552,7 +552,7 @@ class OrderStatusUpdatePayload(CatalogModel):
     """
     Text to show the customer.
     """
-    estimatedDelivery: AwareDatetime | None = None
+    estimatedDelivery: IsoDateTime | None = None
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -623,7 +623,7 @@ class SessionExpiredPayload(CatalogModel):
         extra="forbid",
     )
     message: str
-    expiredAt: AwareDatetime
+    expiredAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -634,7 +634,7 @@ class StockUpdatePayload(CatalogModel):
         extra="forbid",
     )
     productId: str
-    stock: Annotated[int, Field(ge=0)]
+    stock: Annotated[JsonInt, Field(ge=0)]
     """
     Units in stock.
     """
@@ -651,7 +651,7 @@ class StoreOfflinePayload(CatalogModel):
         extra="forbid",
     )
     storeId: str
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -662,7 +662,7 @@ class StoreOnlinePayload(CatalogModel):
         extra="forbid",
     )
     storeId: str
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -688,7 +688,7 @@ class SubscribePayload(CatalogModel):
         ),
     ]
     """
-    A subscribe channel; one of the names listed under Channels.
+    A subscribe channel; one of the names listed under Channels (the pattern is made from them).
     """
 
 
@@ -700,7 +700,7 @@ class SubscriptionAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[True]
+    ok: JsonTrue
     channel: Annotated[
         str,
         Field(
@@ -708,7 +708,7 @@ class SubscriptionAck(CatalogModel):
         ),
     ]
     """
-    A subscribe channel; one of the names listed under Channels.
+    A subscribe channel; one of the names listed under Channels (the pattern is made from them).
     """
     rooms: list[str]
     """
@@ -738,7 +738,7 @@ class SupportAgentAssignedPayload(CatalogModel):
     )
     ticketId: str
     agent: SupportAgent
-    assignedAt: AwareDatetime
+    assignedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -750,7 +750,7 @@ class SupportAgentStatusChangedPayload(CatalogModel):
     )
     agentId: str
     status: AgentStatus
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -778,7 +778,7 @@ class SupportMessageDeliveredPayload(CatalogModel):
         extra="forbid",
     )
     messageId: str
-    deliveredAt: AwareDatetime
+    deliveredAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -793,7 +793,7 @@ class SupportMessageReadPayload(CatalogModel):
     """
     Id of the user or agent who read the message.
     """
-    readAt: AwareDatetime
+    readAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -809,11 +809,11 @@ class SupportQueuePositionUpdatedPayload(CatalogModel):
         extra="forbid",
     )
     ticketId: str
-    position: Annotated[int, Field(ge=1)]
+    position: Annotated[JsonInt, Field(ge=1)]
     """
     Place in the queue; 1 is next.
     """
-    estimatedWaitTime: Annotated[int, Field(ge=0)]
+    estimatedWaitTime: Annotated[JsonInt, Field(ge=0)]
     """
     Unit: minutes.
     """
@@ -823,11 +823,11 @@ class SystemMaintenancePayload(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    scheduledAt: AwareDatetime
+    scheduledAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
-    duration: Annotated[int, Field(ge=1)]
+    duration: Annotated[JsonInt, Field(ge=1)]
     """
     Unit: minutes.
     """
@@ -864,7 +864,7 @@ class TokenRefreshPayload(CatalogModel):
     """
     The new JWT.
     """
-    expiresIn: Annotated[int, Field(ge=1)]
+    expiresIn: Annotated[JsonInt, Field(ge=1)]
     """
     Seconds until the new token expires. Unit: seconds.
     """
@@ -881,7 +881,7 @@ class UnsubscribePayload(CatalogModel):
         ),
     ]
     """
-    A subscribe channel; one of the names listed under Channels.
+    A subscribe channel; one of the names listed under Channels (the pattern is made from them).
     """
 
 
@@ -898,7 +898,7 @@ class Cart(CatalogModel):
     Identifier of a REZ user.
     """
     items: list[CartItem]
-    itemCount: Annotated[int, Field(ge=0)]
+    itemCount: Annotated[JsonInt, Field(ge=0)]
     subtotal: Annotated[float, Field(ge=0.0)]
     discount: Annotated[float, Field(ge=0.0)]
     total: Annotated[float, Field(ge=0.0)]
@@ -906,7 +906,7 @@ class Cart(CatalogModel):
     """
     ISO 4217 currency code.
     """
-    updatedAt: AwareDatetime
+    updatedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -937,7 +937,7 @@ class Error(CatalogModel):
     """
     Machine-readable context, e.g. the list of validation problems or the retry delay.
     """
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -964,7 +964,7 @@ class FeedNewPostPayload(CatalogModel):
     URLs of the post's images.
     """
     product: PostProduct | None = None
-    createdAt: AwareDatetime
+    createdAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -976,8 +976,8 @@ class FeedPostLikedPayload(CatalogModel):
     )
     postId: str
     likedBy: PostLiker
-    totalLikes: Annotated[int, Field(ge=1)]
-    likedAt: AwareDatetime
+    totalLikes: Annotated[JsonInt, Field(ge=1)]
+    likedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -991,7 +991,7 @@ class GroupCompletePayload(CatalogModel):
     groupCode: str
     status: Literal["complete"]
     members: Annotated[list[PersonRef], Field(min_length=1)]
-    completedAt: AwareDatetime
+    completedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -1007,9 +1007,9 @@ class GroupMemberJoinedPayload(CatalogModel):
     Code members share to invite others.
     """
     member: PersonRef
-    currentMembers: Annotated[int, Field(ge=1)]
-    spotsRemaining: Annotated[int, Field(ge=0)]
-    joinedAt: AwareDatetime
+    currentMembers: Annotated[JsonInt, Field(ge=1)]
+    spotsRemaining: Annotated[JsonInt, Field(ge=0)]
+    joinedAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -1028,7 +1028,7 @@ class StoreMessagePayload(CatalogModel):
     The text; for an image, its URL.
     """
     type: StoreMessageType
-    createdAt: AwareDatetime
+    createdAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -1055,7 +1055,7 @@ class SupportMessageReceivedPayload(CatalogModel):
     The text, or the caption of an image or file.
     """
     attachments: list[Attachment] | None = None
-    createdAt: AwareDatetime
+    createdAt: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -1067,7 +1067,7 @@ class SupportTicketStatusChangedPayload(CatalogModel):
     )
     ticketId: str
     status: TicketStatus
-    timestamp: AwareDatetime
+    timestamp: IsoDateTime
     """
     Date and time in ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z.
     """
@@ -1081,5 +1081,5 @@ class AckError(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[False]
+    ok: JsonFalse
     error: Error

@@ -723,7 +723,7 @@ EVENTS: dict[str, EventSpec] = {
 
 REGISTRY = Registry(
     catalog="rez-realtime",
-    version="1.0.0",
+    version="1.1.0",
     namespace="/",
     auth=AuthSpec(
         query_param="token",

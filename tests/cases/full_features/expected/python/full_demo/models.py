@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel, EmailStr, UriStr, UuidStr
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from eventcat_runtime import CatalogModel, EmailStr, IsoDateTime, JsonInt, JsonTrue, UriStr, UuidStr
+from pydantic import ConfigDict, Field, StringConstraints
 from typing_extensions import TypeAliasType
 
 
@@ -49,31 +49,25 @@ class TicketUpdatedLinesItem(CatalogModel):
 Actor = TypeAliasType("Actor", Annotated[str, Field(max_length=64, min_length=1, pattern="^u_[a-z0-9]+$")])
 
 
-SecondsLeft = TypeAliasType("SecondsLeft", Annotated[int, Field(ge=0, json_schema_extra={"x-nullable": True})])
-"""
-Unit: seconds.
-"""
-
-
 class TicketUpdatedPayload(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     ticketId: UuidStr
-    at: AwareDatetime
+    at: IsoDateTime
     lines: list[TicketUpdatedLinesItem]
     extra: Annotated[Any, Field(json_schema_extra={"x-nullable": True})]
     meta: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Any]
     actor: Actor | Literal["system"]
     priority: Annotated[Priority, Field(deprecated=True)]
-    secondsLeft: Annotated[SecondsLeft | None, Field(json_schema_extra={"x-nullable": True})]
+    secondsLeft: Annotated[JsonInt | None, Field(json_schema_extra={"x-nullable": True})]
 
 
 class OpenTicketAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ok: Literal[True]
+    ok: JsonTrue
     ticketId: UuidStr
     state: TicketState
 
