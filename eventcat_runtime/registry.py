@@ -129,6 +129,8 @@ class Registry:
     rooms: Mapping[str, RoomSpec]
     channels: tuple[ChannelSpec, ...]
     events: Mapping[str, EventSpec]
+    # The catalog's recovery window in seconds (None: the catalog promises no replay; servers default to 300).
+    recovery_window: float | None = None
 
     def channel(self, name: str) -> tuple[ChannelSpec, dict[str, str]] | None:
         """The channel a subscribe name belongs to and its parameters; channels are listed most specific first."""

@@ -328,10 +328,10 @@ def lint(
 )
 @click.option(
     "--recovery-window",
-    default=300.0,
-    show_default=True,
+    default=None,
     type=click.FloatRange(1, 86400),
-    help="Seconds a dropped client has to come back and get every event it missed.",
+    help="Seconds a dropped client has to come back and get every event it missed.  [default: the catalog's "
+    "recovery.window_seconds, else 300]",
 )
 @click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
 @click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
@@ -345,7 +345,7 @@ def serve(
     service_token: str | None,
     mode: str,
     redis_url: str | None,
-    recovery_window: float,
+    recovery_window: float | None,
     log_level: str,
     log_format: str,
 ) -> None:

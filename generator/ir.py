@@ -326,6 +326,9 @@ class Catalog:
     # Compatibility policy (`compatibility.strict_clients`): clients reject keys a closed payload does not name, so
     # `eventcat diff` treats any field added to a closed server-to-client payload as breaking.
     strict_clients: bool = False
+    # Seconds a dropped client can come back within and get what it missed (`recovery.window_seconds`); None when
+    # the catalog promises no replay.
+    recovery_window: int | None = None
     # Where top-level keys (version, namespace, auth, ...) are written, for findings about them.
     positions: Mapping[str, Pos] = field(default_factory=_empty, compare=False)
 

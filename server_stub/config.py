@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from rez_realtime import REGISTRY
+
 Mode = Literal["development", "production"]
 
 
@@ -26,8 +28,8 @@ class Settings:
     cors_allowed_origins: str = "*"
     # Scale-out: every process given the same Redis shares rooms, the replay log, sessions and grants.
     redis_url: str | None = None
-    # How long a disconnected client can come back and get what it missed (seconds).
-    recovery_window: float = 300.0
+    # How long a disconnected client can come back and get what it missed (seconds): the catalog's window.
+    recovery_window: float = REGISTRY.recovery_window or 300.0
     # Reconnection storms: more connections than this per user and minute are told to back off.
     reconnect_limit: int = 10
 

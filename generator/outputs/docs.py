@@ -723,6 +723,7 @@ def _connection_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, 
             else None
         ),
         subscribe=event_link(catalog, "subscribe", CONNECTION) if "subscribe" in catalog.events else None,
+        recovery_window=_duration(catalog.recovery_window) if catalog.recovery_window else None,
         default_limits={
             "size": size_text(catalog.default_limits.max_payload_bytes),
             "rate": rate_text(catalog.default_limits),
@@ -835,6 +836,17 @@ def _index_page(catalog: ir.Catalog, env: jinja2.Environment, header: str) -> st
         connection_page=CONNECTION,
         cell=cell,
     )
+
+
+def _duration(seconds: int) -> str:
+    """300 -> 5 minutes; 90 -> 90 seconds."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} seconds"
 
 
 def render(catalog: ir.Catalog) -> dict[str, str]:

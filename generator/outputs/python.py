@@ -245,6 +245,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             common,
             catalog=catalog.name,
             namespace=catalog.namespace,
+            recovery_window=catalog.recovery_window,
             auth={
                 "query_param": auth.query_param,
                 "auth_field": auth.auth_field,

@@ -740,4 +740,5 @@ REGISTRY = Registry(
     rooms=ROOMS,
     channels=CHANNELS,
     events=EVENTS,
+    recovery_window=300,
 )

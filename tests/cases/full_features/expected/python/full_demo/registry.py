@@ -82,4 +82,5 @@ REGISTRY = Registry(
     rooms=ROOMS,
     channels=CHANNELS,
     events=EVENTS,
+    recovery_window=90,
 )
