@@ -171,6 +171,10 @@ class Builder:
                     domain.get("description"),
                     tuple(names),
                     self.doc.pos(("domains", domain_name), key=True),
+                    tuple(
+                        ir.Flow(flow["title"], tuple(flow["steps"]), flow.get("description"))
+                        for flow in domain.get("flows", ())
+                    ),
                 )
             )
         catalog = ir.Catalog(
@@ -194,6 +198,7 @@ class Builder:
             recovery_window=d["recovery"]["window_seconds"] if "recovery" in d else None,
             positions={key: self.doc.pos((key,), key=True) for key in d},
         )
+        self.check_flows(catalog)
         self.check_events(catalog)
         self.check_lifecycle(catalog)
         self.check_named_types(catalog)
@@ -569,6 +574,17 @@ class Builder:
         if (isinstance(expr, ir.Scalar) and expr.kind in ("string", "integer")) or isinstance(expr, ir.Enum | ir.Const):
             return None
         return "is not a string, integer or enum"
+
+    def check_flows(self, catalog: ir.Catalog) -> None:
+        for domain in catalog.domains:
+            for i, flow in enumerate(domain.flows):
+                for j, step in enumerate(flow.steps):
+                    if step not in catalog.events:
+                        self.error(
+                            ("domains", domain.name, "flows", i, "steps", j),
+                            f"flow '{flow.title}': unknown event '{step}'",
+                            self.did_you_mean(step, catalog.events) or "steps are event names of the catalog",
+                        )
 
     def resolve(self, expr: ir.TypeExpr) -> ir.TypeExpr:
         seen: set[str] = set()

@@ -279,12 +279,22 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Flow:
+    """A typical sequence of events, for the docs' diagrams."""
+
+    title: str
+    steps: tuple[str, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Domain:
     name: str
     title: str
     description: str | None
     events: tuple[str, ...]
     pos: Pos | None = field(default=None, compare=False)
+    flows: tuple[Flow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -413,11 +413,25 @@ def _flow_order(catalog: ir.Catalog, domain: ir.Domain) -> list[ir.Event]:
     return ordered + leaving
 
 
-def _domain_flow(catalog: ir.Catalog, domain: ir.Domain) -> list[str]:
-    """A sequence diagram of a typical flow of the domain's events, Client and Server exchanging them."""
+def _domain_flows(catalog: ir.Catalog, domain: ir.Domain) -> list[dict[str, Any]]:
+    """The domain's flows as the catalog writes them, or one made from catalog order when it writes none."""
+    if not domain.flows:
+        return [{"title": None, "description": None, "lines": _sequence(catalog, _flow_order(catalog, domain))}]
+    return [
+        {
+            "title": flow.title,
+            "description": sentence(flow.description) if flow.description else None,
+            "lines": _sequence(catalog, [catalog.events[step] for step in flow.steps]),
+        }
+        for flow in domain.flows
+    ]
+
+
+def _sequence(catalog: ir.Catalog, steps: list[ir.Event]) -> list[str]:
+    """A sequence diagram of these events, Client and Server exchanging them."""
     lines = ["sequenceDiagram", "    participant C as Client", "    participant S as Server"]
     noted: set[str] = set()
-    for event in _flow_order(catalog, domain):
+    for event in steps:
         if event.server_to_client and event.delivery is not None and event.delivery.kind == "rooms":
             patterns = [catalog.rooms[t.room].pattern for t in event.delivery.rooms]
             new = [p for p in patterns if p not in noted]
@@ -447,7 +461,7 @@ def _domain_pages(catalog: ir.Catalog, env: jinja2.Environment, header: str, typ
             domain=domain,
             description=sentence(domain.description),
             events=events,
-            flow=_domain_flow(catalog, domain),
+            flows=_domain_flows(catalog, domain),
             index=INDEX,
             rooms_page=ROOMS,
             connection_page=CONNECTION,
