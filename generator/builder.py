@@ -196,6 +196,7 @@ class Builder:
             extensions=_extensions(d),
             strict_clients=bool(d.get("compatibility", {}).get("strict_clients", False)),
             recovery_window=d["recovery"]["window_seconds"] if "recovery" in d else None,
+            changelog_since=d["changelog"]["since"] if "changelog" in d else None,
             positions={key: self.doc.pos((key,), key=True) for key in d},
         )
         self.check_flows(catalog)

@@ -52,10 +52,15 @@ only_option = click.option(
 )
 
 
-def _load(catalog_path: Path, out_dir: Path | None = None, *, consequence: str = "") -> ir.Catalog:
-    """Load the catalog or exit 2 with every error, one per line, as FILE:LINE:COL: message (hint)."""
+def _load(
+    catalog_path: Path, out_dir: Path | None = None, *, consequence: str = "", previous: bool = True
+) -> ir.Catalog:
+    """Load the catalog or exit 2 with every error, one per line, as FILE:LINE:COL: message (hint).
+
+    previous=False skips the release the docs' changelog starts from: diff and lint do not need it.
+    """
     try:
-        catalog = load_catalog(catalog_path)
+        catalog = load_catalog(catalog_path, previous=previous)
     except CatalogInvalid as exc:
         _invalid(exc, str(catalog_path), consequence)
     if out_dir is not None:
@@ -240,8 +245,8 @@ def diff(
     else:
         old_path, new_path = catalogs
         old_name = str(old_path)
-        old = _load(old_path)
-    new = _load(new_path)
+        old = _load(old_path, previous=False)
+    new = _load(new_path, previous=False)
     result = diff_catalogs(old, new, overrides)
     report = Report(
         "diff",
@@ -280,7 +285,7 @@ def lint(
       eventcat lint --list-rules
     """
     overrides = overrides_from(rules_file)
-    catalog = _load(catalog_path)
+    catalog = _load(catalog_path, previous=False)
     result = lint_catalog(catalog, overrides)
     report = Report(
         "lint",

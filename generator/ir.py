@@ -339,6 +339,9 @@ class Catalog:
     # Seconds a dropped client can come back within and get what it missed (`recovery.window_seconds`); None when
     # the catalog promises no replay.
     recovery_window: int | None = None
+    changelog_since: str | None = None
+    # The release the docs' changelog starts from (`changelog.since`), loaded beside this catalog.
+    previous: Catalog | None = field(default=None, compare=False)
     # Where top-level keys (version, namespace, auth, ...) are written, for findings about them.
     positions: Mapping[str, Pos] = field(default_factory=_empty, compare=False)
 

@@ -1062,6 +1062,7 @@ def test_a_field_renamed_without_regenerating_is_drift_in_every_output(tmp_path:
     assert CATALOG_IR.resolve(CATALOG_IR.events[DRIFT_EVENT].payload).field(DRIFT_FIELD) is not None  # type: ignore[union-attr]
     (tmp_path / "catalog").mkdir()
     catalog = tmp_path / "catalog" / "events.yaml"
+    shutil.copytree(CATALOG.parent / "releases", catalog.parent / "releases", dirs_exist_ok=True)
     shutil.copy(CATALOG, catalog)
     shutil.copytree(GENERATED, tmp_path / "generated")
     args = ("check", "--no-diff", "--catalog", "catalog/events.yaml", "--out", "generated")

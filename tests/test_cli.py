@@ -16,7 +16,7 @@ from .conftest import CATALOG, ROOT, run_cli
 def project(tmp_path: Path) -> Path:
     """A copy of the REZ catalog in a scratch project, generated once."""
     (tmp_path / "catalog").mkdir()
-    shutil.copy(CATALOG, tmp_path / "catalog" / "events.yaml")
+    shutil.copytree(CATALOG.parent, tmp_path / "catalog", dirs_exist_ok=True)  # with the releases it names
     result = run_cli("generate", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     return tmp_path
@@ -30,7 +30,7 @@ def test_generate_is_byte_identical_across_runs_and_folders(project: Path, tmp_p
     other = tmp_path / "elsewhere" / "nested"
     other.mkdir(parents=True)
     (other / "catalog").mkdir()
-    shutil.copy(CATALOG, other / "catalog" / "events.yaml")
+    shutil.copytree(CATALOG.parent, other / "catalog", dirs_exist_ok=True)
     assert run_cli("generate", cwd=other).exit_code == 0
     first = tree(project / "generated")
     assert first == tree(other / "generated")
