@@ -4,8 +4,13 @@ BIN        := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_DIR   := tests/ts
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+# The Admin UI's static files (served at /admin/ui/) and the browser test's playwright-core.
+ADMIN_DIR     := server_stub/admin
+ADMIN_STAMP   := $(ADMIN_DIR)/node_modules/.installed
+BROWSER_DIR   := tests/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.installed
 
-.PHONY: run serve test lint typecheck check generate golden clean
+.PHONY: run serve test lint typecheck check generate golden clean chromium
 
 $(PY_STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
@@ -19,8 +24,18 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(ADMIN_STAMP): $(ADMIN_DIR)/package.json $(ADMIN_DIR)/package-lock.json
+	@echo "==> installing the Socket.IO Admin UI's files (pinned npm packages, served locally at /admin/ui/)"
+	cd $(ADMIN_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@echo "==> installing playwright-core for the browser test (it drives the system's Chromium)"
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## The main job: compile catalog/events.yaml into generated/, then run the REZ server's demo (Ctrl-C stops it).
-run: $(PY_STAMP)
+run: $(PY_STAMP) $(ADMIN_STAMP)
 	$(BIN)/eventcat generate
 	$(BIN)/eventcat serve --demo --log-format text
 
@@ -28,11 +43,11 @@ generate: $(PY_STAMP)
 	$(BIN)/eventcat generate
 
 ## The REZ server without the demo: needs JWT_SECRET (or JWT_PUBLIC_KEY) and SERVICE_TOKEN in the environment.
-serve: $(PY_STAMP)
+serve: $(PY_STAMP) $(ADMIN_STAMP)
 	$(BIN)/eventcat serve
 
 ## Every test: lint, types, drift, pytest (which also drives the Node checks).
-test: $(PY_STAMP) $(NODE_STAMP) lint typecheck check
+test: $(PY_STAMP) $(NODE_STAMP) $(ADMIN_STAMP) $(BROWSER_STAMP) lint typecheck check
 	$(BIN)/pytest
 
 lint: $(PY_STAMP)
@@ -45,9 +60,15 @@ typecheck: $(PY_STAMP)
 check: $(PY_STAMP)
 	$(BIN)/eventcat check
 
+## Debian's Chromium for the Admin UI browser test, when it is missing (CI runs this; needs root and apt-get).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 ## Rewrite the golden expectations under tests/cases/ from current behaviour (review the diff after).
 golden: $(PY_STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cases.py
 
 clean:
-	rm -rf $(VENV) $(NODE_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_DIR)/node_modules $(ADMIN_DIR)/node_modules $(BROWSER_DIR)/node_modules \
+	  .pytest_cache .mypy_cache .ruff_cache

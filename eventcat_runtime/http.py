@@ -15,12 +15,14 @@ from __future__ import annotations
 import hmac
 import inspect
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from .errors import ErrorCode, OutboundValidationError, now_iso
 from .policy import InMemoryPolicy
@@ -38,7 +40,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def create_http_app(server: EventServer, service_token: str | None) -> Starlette:
+def create_http_app(
+    server: EventServer,
+    service_token: str | None,
+    routes: Sequence[BaseRoute] = (),
+    middleware: Sequence[Middleware] = (),
+) -> Starlette:
+    """The routes above, then `routes` (operations: /metrics, /admin), all behind `middleware` (compression)."""
+
     def authorised(request: Request) -> JSONResponse | None:
         if not service_token:
             return _error(503, ErrorCode.AUTH_REQUIRED, "the publish API is disabled: set SERVICE_TOKEN")
@@ -132,5 +141,7 @@ def create_http_app(server: EventServer, service_token: str | None) -> Starlette
             Route("/healthz", healthz, methods=["GET"]),
             Route("/events/{name}", publish, methods=["POST"]),
             Route("/grants", grants, methods=["POST", "DELETE"]),
-        ]
+            *routes,
+        ],
+        middleware=list(middleware),
     )

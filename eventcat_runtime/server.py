@@ -23,7 +23,9 @@ from .auth import JwtVerifier, token_from
 from .emitter import Delivered, resolve_rooms, validate_outbound
 from .errors import ErrorCode, EventError
 from .handlers import Connection, EventContext, HandlerBase
+from .monitor import Monitor
 from .policy import InMemoryPolicy, RoomPolicy
+from .ratelimit import RateLimiter
 from .recovery import Recovery
 from .registry import EventSpec, Registry, RoomTarget
 from .replay import LogEntry, MemoryLog
@@ -51,6 +53,9 @@ class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
     async def _handle_event_internal(
         self, server: socketio.AsyncServer, sid: str, eio_sid: str, data: list[Any], namespace: str, id: int | None
     ) -> None:
+        if namespace != self._owner.namespace:  # another namespace's own handlers (the Admin UI's `/admin`)
+            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
+            return
         answer = await self._owner.dispatch(sid, str(data[0]), tuple(data[1:]), wants_ack=id is not None)
         if id is not None:
             await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=answer))
@@ -106,6 +111,9 @@ class EventServer:
         self.connections: dict[str, Connection] = {}
         self.stats: Counter[str] = Counter()
         self.handlers: HandlerBase | None = None
+        # Operations hooks (see ratelimit.py, monitor.py, metrics.py): no limits and a silent monitor until set.
+        self.limiter: RateLimiter | None = None
+        self.monitor = Monitor()
         self.sio = _SocketServer(
             self,
             async_mode="asgi",
@@ -284,6 +292,9 @@ class EventServer:
         if conn is None:
             return
         self.stats["disconnects"] += 1
+        self.monitor.disconnected(sid, str(reason))
+        if self.limiter is not None:
+            self.limiter.forget(sid)
         if conn.throttled is None:
             await self.recovery.save(conn)
         log.info("disconnected", extra={"sid": sid, "user": conn.user.user_id, "reason": str(reason)})
@@ -320,10 +331,15 @@ class EventServer:
         conn = self.connections.get(sid)
         if conn is None:
             return []
+        if self.limiter is not None:
+            limited = self.limiter.check(sid, event)
+            if limited is not None:
+                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
         started = time.perf_counter()
         try:
             ack = await self._handle(conn, event, args, wants_ack)
             self.stats[f"in:{event}"] += 1
+            self.monitor.handled(event, time.perf_counter() - started)
             log.debug(
                 "handled",
                 extra={
@@ -394,6 +410,7 @@ class EventServer:
 
     async def _refuse(self, conn: Connection, event: str, exc: EventError, wants_ack: bool) -> list[Any]:
         self.stats[f"refused:{exc.code}"] += 1
+        self.monitor.refused(event, str(exc.code))
         log.info(
             "event refused",
             extra={"sid": conn.sid, "user": conn.user.user_id, "event": event, "code": str(exc.code)},

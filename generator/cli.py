@@ -300,6 +300,16 @@ def lint(
     finish(report, fmt, output, color)
 
 
+def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from eventcat_runtime.ratelimit import Rate
+
+    try:
+        Rate.parse_optional(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
@@ -340,6 +350,64 @@ def lint(
 )
 @click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
 @click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@click.option(
+    "--rate-limits/--no-rate-limits",
+    default=True,
+    show_default=True,
+    help="Token buckets per connection: each client event at its catalog rate, plus --rate-connection.",
+)
+@click.option(
+    "--rate-connection",
+    default="30/s",
+    show_default=True,
+    callback=_rate_option,
+    help="Every event of one connection together, as COUNT/PERIOD (10/s, 30/min, 5/10s), or off.",
+)
+@click.option(
+    "--rate-abuse",
+    default="50/10s",
+    show_default=True,
+    callback=_rate_option,
+    help="This many rate-limited events within the period close the connection (disconnected: rate_limited), or off.",
+)
+@click.option(
+    "--max-buffer-bytes",
+    type=click.IntRange(1024),
+    default=None,
+    help="Largest Engine.IO message; longer ones close the connection unparsed.  [default: 3 × the catalog's "
+    "largest max_payload_bytes + 4096]",
+)
+@click.option(
+    "--ws-compression/--no-ws-compression",
+    default=True,
+    show_default=True,
+    help="WebSocket permessage-deflate, when the client offers it.",
+)
+@click.option(
+    "--http-compression/--no-http-compression",
+    default=True,
+    show_default=True,
+    help="gzip on HTTP responses and long-polling payloads of --compression-threshold bytes or more.",
+)
+@click.option("--compression-threshold", type=click.IntRange(0), default=1024, show_default=True, help="Bytes.")
+@click.option("--metrics/--no-metrics", default=True, show_default=True, help="Prometheus metrics at GET /metrics.")
+@click.option(
+    "--admin-username",
+    envvar="ADMIN_USERNAME",
+    help="With --admin-password: the Admin UI (/admin/ui/, namespace /admin), the /admin page.  [env: ADMIN_USERNAME]",
+)
+@click.option(
+    "--admin-password",
+    envvar="ADMIN_PASSWORD",
+    help="Prefer the environment variable: flags show in the process list.  [env: ADMIN_PASSWORD]",
+)
+@click.option(
+    "--admin-ui-mode",
+    type=click.Choice(["development", "production"]),
+    default="development",
+    show_default=True,
+    help="development lists every socket and event in the Admin UI (costs a little per emit); production only counts.",
+)
 def serve(
     host: str,
     port: int,
@@ -353,6 +421,17 @@ def serve(
     recovery_window: float | None,
     log_level: str,
     log_format: str,
+    rate_limits: bool,
+    rate_connection: str,
+    rate_abuse: str,
+    max_buffer_bytes: int | None,
+    ws_compression: bool,
+    http_compression: bool,
+    compression_threshold: int,
+    metrics: bool,
+    admin_username: str | None,
+    admin_password: str | None,
+    admin_ui_mode: str,
 ) -> None:
     """Run the REZ real-time server (server_stub/) on the generated code, under uvicorn.
 
@@ -364,6 +443,7 @@ def serve(
       eventcat serve --demo                          try it: prints a token and a client snippet
       JWT_SECRET=... SERVICE_TOKEN=... eventcat serve --host 0.0.0.0 --mode production
       eventcat serve --jwt-algorithms RS256 --jwt-public-key @keys/jwt.pub
+      ADMIN_USERNAME=ops ADMIN_PASSWORD=... eventcat serve --demo --rate-connection 60/s
     """
     from server_stub.config import Settings
     from server_stub.serve import run
@@ -383,6 +463,17 @@ def serve(
             recovery_window=recovery_window,
             log_level=log_level,
             log_format=log_format,
+            rate_limits=rate_limits,
+            rate_connection=rate_connection,
+            rate_abuse=rate_abuse,
+            max_buffer_bytes=max_buffer_bytes,
+            ws_compression=ws_compression,
+            http_compression=http_compression,
+            compression_threshold=compression_threshold,
+            metrics=metrics,
+            admin_username=admin_username,
+            admin_password=admin_password,
+            admin_ui_mode=admin_ui_mode,
         )
     except OSError as exc:
         raise click.UsageError(f"cannot read the JWT public key: {exc}") from None

@@ -9,15 +9,22 @@ from typing import Any
 import redis.asyncio as aioredis
 import socketio
 from eventcat_runtime import InMemoryPolicy
+from eventcat_runtime.admin import Admin, AdminCredentials, disabled_routes
 from eventcat_runtime.auth import JwtVerifier
 from eventcat_runtime.http import create_http_app
+from eventcat_runtime.metrics import Metrics, metrics_route
 from eventcat_runtime.policy import RedisPolicy
+from eventcat_runtime.ratelimit import Rate, RateLimiter, RateLimits
 from eventcat_runtime.recovery import Recovery
+from eventcat_runtime.registry import Registry
 from eventcat_runtime.replay import RedisLog
 from eventcat_runtime.server import EventServer
 from eventcat_runtime.sessions import RedisSessions
 from eventcat_runtime.storms import ReconnectGuard
 from rez_realtime import REGISTRY, Events
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute
 
 from .config import Settings
 from .handlers import RezHandlers
@@ -35,6 +42,8 @@ class RezApp:
     policy: InMemoryPolicy
     support: InMemorySupport
     asgi: Any = None
+    metrics: Metrics | None = None
+    admin: Admin | None = None
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -74,6 +83,30 @@ def recovery_for(settings: Settings) -> tuple[Recovery, InMemoryPolicy]:
     return recovery, RedisPolicy(redis, prefix)
 
 
+def buffer_size(registry: Registry, settings: Settings) -> int:
+    """The largest Engine.IO message accepted (WebSocket frame or long-polling body): 3 × the catalog's largest
+    `max_payload_bytes` plus 4 KiB, unless set. The catalog's limit is measured on the payload's compact UTF-8 JSON;
+    on the wire come the packet's framing, event name and ack id (tens of bytes), and the sender's own JSON, which
+    may escape non-ASCII text (python-socketio sends `\\u00e9`: 3 × for 2-byte characters, the worst case but for
+    control characters). Payloads between the limit and this size get PAYLOAD_TOO_LARGE; longer messages close the
+    connection before anything parses them."""
+    if settings.max_buffer_bytes:
+        return settings.max_buffer_bytes
+    largest = max((spec.max_payload_bytes for spec in registry.events.values() if spec.inbound), default=10240)
+    return 3 * largest + 4096
+
+
+def limiter_for(settings: Settings) -> RateLimiter | None:
+    if not settings.rate_limits:
+        return None
+    limits = RateLimits.from_registry(
+        REGISTRY,
+        connection=Rate.parse_optional(settings.rate_connection),
+        abuse=Rate.parse_optional(settings.rate_abuse),
+    )
+    return RateLimiter(limits)
+
+
 def build(settings: Settings, client_manager: socketio.AsyncManager | None = None) -> RezApp:
     recovery, policy = recovery_for(settings)
     server = EventServer(
@@ -83,13 +116,39 @@ def build(settings: Settings, client_manager: socketio.AsyncManager | None = Non
         mode=settings.mode,
         client_manager=client_manager,
         cors_allowed_origins=settings.cors_allowed_origins,
+        max_http_buffer_size=buffer_size(REGISTRY, settings),
         recovery=recovery,
     )
+    # Long-polling responses: gzip/deflate from the threshold up, as for the HTTP routes.
+    server.sio.eio.http_compression = settings.http_compression
+    server.sio.eio.compression_threshold = settings.compression_threshold
+    server.limiter = limiter_for(settings)
     events = Events(server)
     support = InMemorySupport()
     handlers = RezHandlers(events, support)
     server.attach(handlers)
     app = RezApp(settings, server, events, handlers, policy, support)
-    http = create_http_app(server, settings.service_token)
+    routes: list[BaseRoute] = []
+    if settings.metrics:
+        app.metrics = Metrics(server)
+        routes.append(metrics_route(app.metrics))
+    if settings.admin_enabled:
+        assert settings.admin_username and settings.admin_password
+        failed = app.metrics.admin_auth_failures.inc if app.metrics is not None else None
+        app.admin = Admin(
+            server,
+            AdminCredentials(settings.admin_username, settings.admin_password, failed),
+            node_modules=settings.admin_node_modules,
+            ui_mode=settings.admin_ui_mode,
+        )
+        routes.extend(app.admin.routes())
+        app.on_startup.append(app.admin.start)
+        app.on_shutdown.append(app.admin.stop)
+    else:
+        routes.extend(disabled_routes())
+    middleware = (
+        [Middleware(GZipMiddleware, minimum_size=settings.compression_threshold)] if settings.http_compression else []
+    )
+    http = create_http_app(server, settings.service_token, routes, middleware)
     app.asgi = socketio.ASGIApp(server.sio, other_asgi_app=http, on_startup=app.startup)
     return app

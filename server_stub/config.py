@@ -10,6 +10,7 @@ from typing import Literal
 from rez_realtime import REGISTRY
 
 Mode = Literal["development", "production"]
+ADMIN_NODE_MODULES = Path(__file__).resolve().parent / "admin" / "node_modules"
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,34 @@ class Settings:
     recovery_window: float = REGISTRY.recovery_window or 300.0
     # Reconnection storms: more connections than this per user and minute are told to back off.
     reconnect_limit: int = 10
+    # Operations (README, "Operations"). Rate limits: the catalog's per event, plus every event of one connection
+    # (COUNT/PERIOD, or "off"), and how many refusals within a period close the connection.
+    rate_limits: bool = True
+    rate_connection: str = "30/s"
+    rate_abuse: str = "50/10s"
+    # Largest Engine.IO message accepted (None: 3 × the catalog's largest limit + 4 KiB); longer ones close the
+    # connection before they are parsed.
+    max_buffer_bytes: int | None = None
+    # WebSocket permessage-deflate; gzip on HTTP responses (routes and long-polling) from this many bytes up.
+    ws_compression: bool = True
+    http_compression: bool = True
+    compression_threshold: int = 1024
+    metrics: bool = True
+    # The Admin UI (/admin namespace, /admin/ui/) and the /admin page: off unless both are set.
+    admin_username: str | None = None
+    admin_password: str | None = None
+    admin_ui_mode: Literal["development", "production"] = "development"
+    # Where `npm ci` in server_stub/admin installed the Admin UI's files.
+    admin_node_modules: Path = ADMIN_NODE_MODULES
+
+    @property
+    def admin_enabled(self) -> bool:
+        return bool(self.admin_username and self.admin_password)
 
     @classmethod
     def from_env(cls, **flags: object) -> Settings:
-        """Flags that were given win over the environment (`JWT_SECRET`, `JWT_ALGORITHMS`, `JWT_PUBLIC_KEY`, ...)."""
+        """Flags that were given win over the environment (`JWT_SECRET`, `JWT_ALGORITHMS`, `JWT_PUBLIC_KEY`,
+        `ADMIN_USERNAME`, `ADMIN_PASSWORD`, ...)."""
         env = os.environ
         values: dict[str, object] = {
             "jwt_secret": env.get("JWT_SECRET") or None,
@@ -44,6 +69,8 @@ class Settings:
             "mode": env.get("EVENTCAT_MODE") or "development",
             "log_level": env.get("LOG_LEVEL") or "info",
             "redis_url": env.get("REDIS_URL") or None,
+            "admin_username": env.get("ADMIN_USERNAME") or None,
+            "admin_password": env.get("ADMIN_PASSWORD") or None,
         }
         if env.get("JWT_ALGORITHMS"):
             values["jwt_algorithms"] = tuple(a.strip() for a in env["JWT_ALGORITHMS"].split(",") if a.strip())

@@ -61,6 +61,10 @@ def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        # permessage-deflate when the client offers it; a message over the Engine.IO limit is refused by the
+        # WebSocket layer itself (close 1009), before it is buffered whole or decompressed past the limit.
+        ws_per_message_deflate=settings.ws_compression,
+        ws_max_size=app.server.sio.eio.max_http_buffer_size,
     )
 
 

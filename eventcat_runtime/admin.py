@@ -1,0 +1,355 @@
+"""Operators' views of a running server, behind one set of credentials.
+
+- The Socket.IO Admin UI protocol, through python-socketio's `instrument()`, on the `/admin` namespace, read-only
+  (the UI can neither emit events past the catalog's validation nor move sockets between rooms). The UI logs in
+  with the username and password; anything else is refused.
+- The Admin UI itself at `/admin/ui/`: the static files of the npm package `@socket.io/admin-ui`, installed
+  locally, with the icon and text fonts its page would fetch from CDNs served from their npm packages too.
+- `GET /admin`: a read-only HTML page of connections per user, rooms and their sizes, and event rates, for
+  operators without the Admin UI (`?format=json` for the same as JSON).
+
+Both HTTP paths ask for HTTP Basic credentials (the same username and password). Without credentials configured
+none of this exists: `/admin` answers 404 and the `/admin` namespace refuses every connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import hmac
+import html
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .server import EventServer
+
+log = logging.getLogger("eventcat.admin")
+
+ADMIN_NAMESPACE = "/admin"
+UI_PACKAGE = "@socket.io/admin-ui"
+# The Admin UI's index.html loads these from CDNs; they are served from their npm packages instead.
+_CDN_LINKS = {
+    "https://fonts.googleapis.com/css?family=Roboto:100,300,400,500,700,900": [
+        f"vendor/roboto/{weight}.css" for weight in (100, 300, 400, 500, 700, 900)
+    ],
+    "https://cdn.jsdelivr.net/npm/@mdi/font@latest/css/materialdesignicons.min.css": [
+        "vendor/mdi/css/materialdesignicons.min.css"
+    ],
+}
+
+
+@dataclass(frozen=True)
+class AdminCredentials:
+    username: str
+    password: str
+    # Called on every refused login (metrics count them).
+    on_failure: Callable[[], None] | None = None
+
+    def matches(self, username: Any, password: Any) -> bool:
+        ok = isinstance(username, str) and isinstance(password, str)
+        # Both compared, in constant time, whatever the first one gave.
+        user_ok = hmac.compare_digest(str(username).encode(), self.username.encode())
+        password_ok = hmac.compare_digest(str(password).encode(), self.password.encode())
+        if ok and user_ok and password_ok:
+            return True
+        if self.on_failure is not None:
+            self.on_failure()
+        return False
+
+    def socketio_auth(self, auth: Any) -> bool:
+        """The Admin UI's login (`auth: {username, password}` on the `/admin` namespace)."""
+        if not isinstance(auth, Mapping):
+            return self.matches(None, None)
+        return self.matches(auth.get("username"), auth.get("password"))
+
+    def basic(self, authorization: str | None) -> bool:
+        """An `Authorization: Basic ...` header."""
+        if not authorization or not authorization.lower().startswith("basic "):
+            return False
+        try:
+            decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return self.matches(None, None)
+        username, _, password = decoded.partition(":")
+        return self.matches(username, password)
+
+
+def _challenge() -> Response:
+    return PlainTextResponse(
+        "admin credentials required", status_code=401, headers={"WWW-Authenticate": 'Basic realm="eventcat admin"'}
+    )
+
+
+class _Protected:
+    """An ASGI app behind HTTP Basic credentials."""
+
+    def __init__(self, app: ASGIApp, credentials: AdminCredentials) -> None:
+        self.app = app
+        self.credentials = credentials
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers") or [])
+            header = headers.get(b"authorization", b"").decode("latin-1")
+            if not self.credentials.basic(header):
+                await _challenge()(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class EventRates:
+    """Events per second over the last minute, from the server's own counters sampled every few seconds."""
+
+    def __init__(self, server: EventServer, interval: float = 5.0, window: float = 60.0) -> None:
+        self.server = server
+        self.interval = interval
+        self.window = window
+        self.samples: deque[tuple[float, Counter[str]]] = deque()
+        self._task: asyncio.Task[None] | None = None
+
+    def sample(self) -> None:
+        now = time.monotonic()
+        self.samples.append((now, Counter(self.server.stats)))
+        while len(self.samples) > 1 and self.samples[1][0] <= now - self.window:
+            self.samples.popleft()
+
+    def rates(self) -> tuple[float, dict[str, float]]:
+        """(seconds covered, stats key -> per second) between the oldest sample in the window and now."""
+        now = time.monotonic()
+        if not self.samples:
+            return 0.0, {}
+        start, old = self.samples[0]
+        elapsed = now - start
+        if elapsed <= 0:
+            return 0.0, {}
+        current = self.server.stats
+        return elapsed, {key: (count - old.get(key, 0)) / elapsed for key, count in current.items()}
+
+    async def _run(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(self.interval)
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+class Admin:
+    """The admin surface of one server: instrumentation, the UI's files and the `/admin` page."""
+
+    def __init__(
+        self,
+        server: EventServer,
+        credentials: AdminCredentials,
+        *,
+        node_modules: Path | None = None,
+        ui_mode: str = "development",
+    ) -> None:
+        self.server = server
+        self.credentials = credentials
+        self.node_modules = node_modules
+        self.rates = EventRates(server)
+        self.started = time.monotonic()
+        self.instrumented = server.sio.instrument(
+            auth=credentials.socketio_auth,
+            mode=ui_mode,
+            read_only=True,
+            namespace=ADMIN_NAMESPACE,
+            server_id=f"eventcat-{server.registry.catalog}",
+        )
+
+    async def start(self) -> None:
+        await self.rates.start()
+
+    async def stop(self) -> None:
+        await self.rates.stop()
+        await self.instrumented.shutdown()
+        # instrument() patches engine.io's socket class for the whole process: put it back.
+        with contextlib.suppress(AttributeError):
+            self.instrumented.uninstrument()
+
+    # -- the page -------------------------------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        server = self.server
+        users: dict[str, list[dict[str, Any]]] = {}
+        for conn in server.connections.values():
+            users.setdefault(conn.user.user_id, []).append(
+                {"sid": conn.sid, "rooms": len(conn.holds), "recovered": conn.recovered}
+            )
+        participants = server.sio.manager.rooms.get(server.namespace, {})
+        rooms = sorted(
+            (
+                (str(name), len(members))
+                for name, members in participants.items()
+                if name is not None and name not in server.connections
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+        seconds, per_second = self.rates.rates()
+        events: list[dict[str, Any]] = []
+        for name, spec in server.registry.events.items():
+            key = f"{'in' if spec.inbound else 'out'}:{name}"
+            events.append(
+                {
+                    "event": name,
+                    "direction": "in" if spec.inbound else "out",
+                    "total": server.stats.get(key, 0),
+                    "perSecond": round(per_second.get(key, 0.0), 3),
+                }
+            )
+        refusals = {
+            key.split(":", 1)[1]: count for key, count in sorted(server.stats.items()) if key.startswith("refused:")
+        }
+        return {
+            "catalog": server.registry.catalog,
+            "version": server.registry.version,
+            "uptimeSeconds": round(time.monotonic() - self.started, 1),
+            "connections": len(server.connections),
+            "users": [
+                {"userId": user, "connections": len(conns), "sockets": conns}
+                for user, conns in sorted(users.items(), key=lambda item: (-len(item[1]), item[0]))
+            ],
+            "rooms": [{"room": name, "size": size} for name, size in rooms],
+            "rateWindowSeconds": round(seconds, 1),
+            "events": sorted(events, key=lambda e: (-e["perSecond"], -e["total"], e["event"])),
+            "refusals": refusals,
+        }
+
+    async def page(self, request: Request) -> Response:
+        if not self.credentials.basic(request.headers.get("authorization")):
+            return _challenge()
+        data = self.snapshot()
+        if request.query_params.get("format") == "json":
+            return JSONResponse(data)
+        return HTMLResponse(render_page(data, ui=self.ui_dir() is not None))
+
+    # -- the Admin UI's files -------------------------------------------------------------------------------------
+
+    def ui_dir(self) -> Path | None:
+        if self.node_modules is None:
+            return None
+        dist = self.node_modules / UI_PACKAGE / "ui" / "dist"
+        return dist if (dist / "index.html").is_file() else None
+
+    async def ui_index(self, request: Request) -> Response:
+        dist = self.ui_dir()
+        if dist is None:
+            return PlainTextResponse(
+                f"the Admin UI's files are not installed: run `npm ci` where its package.json is ({self.node_modules})",
+                status_code=503,
+            )
+        page = (dist / "index.html").read_text(encoding="utf-8")
+        for cdn, local in _CDN_LINKS.items():
+            page = page.replace(
+                f'<link rel="stylesheet" href="{cdn}">',
+                "".join(f'<link rel="stylesheet" href="{href}">' for href in local),
+            )
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+    def routes(self) -> list[BaseRoute]:
+        ui: list[BaseRoute] = [Route("/", self.ui_index), Route("/index.html", self.ui_index)]
+        if self.node_modules is not None:
+            for prefix, package in (("/vendor/mdi", "@mdi/font"), ("/vendor/roboto", "@fontsource/roboto")):
+                ui.append(Mount(prefix, StaticFiles(directory=self.node_modules / package, check_dir=False)))
+            dist = self.node_modules / UI_PACKAGE / "ui" / "dist"
+            ui.append(Mount("/", StaticFiles(directory=dist, check_dir=False)))
+        return [
+            Route("/admin", self.page, methods=["GET"]),
+            Route("/admin/ui", lambda request: RedirectResponse("/admin/ui/"), methods=["GET"]),
+            Mount("/admin/ui", app=_Protected(Router(routes=ui), self.credentials)),
+        ]
+
+
+def disabled_routes() -> list[BaseRoute]:
+    """`/admin` when no credentials are configured: says how to turn it on."""
+
+    async def off(request: Request) -> Response:
+        return PlainTextResponse("the admin views are disabled: set ADMIN_USERNAME and ADMIN_PASSWORD", status_code=404)
+
+    return [Route("/admin", off), Route("/admin/{rest:path}", off)]
+
+
+def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
+    if not rows:
+        return f"<p class=empty>{html.escape(empty)}</p>"
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_page(data: Mapping[str, Any], ui: bool) -> str:
+    """The `/admin` page: plain HTML, every value from clients escaped."""
+    esc = html.escape
+    users = _table(
+        ["user", "connections", "socket ids"],
+        [
+            [
+                f"<code>{esc(u['userId'])}</code>",
+                str(u["connections"]),
+                " ".join(f"<code class=sid>{esc(s['sid'])}</code>" for s in u["sockets"]),
+            ]
+            for u in data["users"]
+        ],
+        "no connections",
+    )
+    rooms = _table(
+        ["room", "connections"],
+        [[f"<code>{esc(r['room'])}</code>", str(r["size"])] for r in data["rooms"][:500]],
+        "no rooms in use",
+    )
+    events = _table(
+        ["event", "direction", "per second", "total"],
+        [
+            [f"<code>{esc(e['event'])}</code>", e["direction"], f"{e['perSecond']:.2f}", str(e["total"])]
+            for e in data["events"]
+            if e["total"] or e["perSecond"]
+        ],
+        "no events yet",
+    )
+    refusals = _table(
+        ["code", "refused events"],
+        [[f"<code>{esc(code)}</code>", str(count)] for code, count in data["refusals"].items()],
+        "no refusals",
+    )
+    link = '<p><a href="/admin/ui/">Socket.IO Admin UI</a></p>' if ui else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(data["catalog"])} admin</title>
+<meta http-equiv="refresh" content="10">
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin-bottom: 1.5em; }}
+th, td {{ border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }}
+th {{ background: #f3f3f3; }} .empty {{ color: #777; }} code.sid {{ color: #555; }}
+</style></head><body>
+<h1>{esc(data["catalog"])} {esc(data["version"])}: <span id=connections>{data["connections"]}</span> connections</h1>
+<p>Up {data["uptimeSeconds"]:.0f} s. Rates over the last {data["rateWindowSeconds"]:.0f} s. Read-only; refreshes
+every 10 s. <a href="/admin?format=json">JSON</a>, <a href="/metrics">metrics</a>.</p>{link}
+<h2>Connections per user</h2>{users}
+<h2>Rooms</h2>{rooms}
+<h2>Event rates</h2>{events}
+<h2>Refusals</h2>{refusals}
+</body></html>
+"""
