@@ -86,8 +86,15 @@ class Recovery:
             except Exception:
                 log.warning("session store unavailable: a fresh session instead of a recovery", exc_info=True)
                 session = None
-            if session is not None and session.user_id == user_id and parse_offset(offset) is not None:
+            if (
+                session is not None
+                and session.user_id == user_id
+                and parse_offset(offset) is not None
+                and await self.replayable(str(offset))
+            ):
                 return pid, Plan(session, str(offset))
+            # Not recovered (gone, another user's, or its offset left the log): a new pid, so that the client's
+            # `socket.recovered` tells the truth. The user's subscriptions are still restored.
         last = auth.get("lastEventId")
         return new_pid(), Plan(None, str(last) if parse_offset(last) is not None else self.dispatched)
 

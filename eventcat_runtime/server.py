@@ -195,7 +195,8 @@ class EventServer:
             log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
             raise socketio.exceptions.ConnectionRefusedError(str(exc.code), exc.payload()) from None
         attempts, backoff = self.recovery.guard.attempt(user.user_id)
-        pid, plan = await self.recovery.plan(user.user_id, auth)
+        # A throttled attempt is closed at once: it must not take (and so spend) the session it names.
+        pid, plan = await self.recovery.plan(user.user_id, auth if backoff is None else None)
         conn = Connection(sid, user, pid=pid, plan=plan)
         if backoff is not None:
             conn.throttled = (attempts, backoff)
