@@ -158,6 +158,8 @@ class EventServer:
 
     async def cleanup(self) -> dict[str, int]:
         """Trim the replay log to the window, drop expired sessions and idle reconnection counters."""
+        for conn in list(self.connections.values()):
+            await self._persist(conn)  # keeps live sessions from expiring in a shared store
         removed = {
             "log": await self.recovery.log.trim(),
             "sessions": await self.recovery.sessions.cleanup(),
@@ -245,6 +247,13 @@ class EventServer:
             since, set(conn.holds), lambda e: self._replay(conn, e), lambda: self._enter_now(conn)
         )
         self.stats["replayed"] += sent
+        await self._persist(conn)
+
+    async def _persist(self, conn: Connection) -> None:
+        """Save the session as it is now, so that a node that dies without a clean disconnect (SIGKILL, power) still
+        leaves it for another node to recover; refreshed on every change and by the cleanup loop."""
+        if self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
+            await self.recovery.save(conn)
 
     async def _fresh_rooms(self, conn: Connection) -> None:
         """The auth room, and every channel the user is subscribed to (re-checked by the policy; refused ones are
@@ -381,6 +390,8 @@ class EventServer:
             await self._enter(conn, room, f"event:{event}")
         for room in leaving:
             await self.leave(conn, room)
+        if entering or leaving:
+            await self._persist(conn)
         return self._ack(spec, result)
 
     def _check_caller(self, spec: EventSpec, payload: BaseModel, conn: Connection) -> None:
@@ -526,6 +537,7 @@ class EventServer:
                 await self._release(conn, room, holder)
         conn.subscriptions[channel] = tuple(rooms)
         await self._remember(conn, channel, rooms)
+        await self._persist(conn)
         return rooms
 
     async def unsubscribe(self, conn: Connection, channel: str) -> list[str]:
@@ -533,6 +545,7 @@ class EventServer:
         for room in rooms:
             await self._release(conn, room, f"channel:{channel}")
         await self._remember(conn, channel, None)
+        await self._persist(conn)
         return list(rooms)
 
     async def revoke(self, user_id: str, rooms: list[str], share: bool = True) -> None:
