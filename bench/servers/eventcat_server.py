@@ -1,0 +1,53 @@
+"""The eventcat REZ server, as `eventcat serve` builds it, with the benchmark's control endpoints in front.
+
+server_stub.app.build(Settings) and uvicorn with server_stub.serve.uvicorn_config: the real pipeline, JWT auth,
+room policy, typed emitter with outbound validation on (development mode: an invalid payload raises). Fan-out goes
+through the typed emitter, `app.events.order_status_update(payload)`, with the catalog's example as the payload.
+Logs at `warning` (LOG_LEVEL), so that one `info` line per connection does not weigh on the figures. Rate limits
+off where the server has them (BENCH_RATE_LIMITS=1 keeps them): the benchmarks measure capacity, not the policy.
+
+    BENCH_PROFILE=1 python bench/servers/eventcat_server.py    # /bench/profile/start|stop enabled
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from common import SECRET, Control, run
+from eventcat_runtime import logs
+from rez_realtime.examples import EXAMPLES
+
+from server_stub.app import build
+from server_stub.config import Settings
+from server_stub.serve import uvicorn_config
+
+
+def main() -> None:
+    level = os.environ.get("LOG_LEVEL", "warning")
+    logs.configure(level, "json")
+    options: dict[str, object] = {
+        "jwt_secret": SECRET,
+        "service_token": "bench-service-token",
+        "mode": "development",
+        "log_level": level,
+    }
+    # The catalog's rate limits (message_read: 20/s per socket) would refuse the inbound benchmark's clients, which
+    # send as fast as their acks return: a throughput benchmark runs without them (BENCH_RATE_LIMITS=1 keeps them).
+    if "rate_limits" in {f.name for f in dataclasses.fields(Settings)}:
+        options["rate_limits"] = os.environ.get("BENCH_RATE_LIMITS") == "1"
+    settings = Settings(**options)  # type: ignore[arg-type]
+    app = build(settings)
+    payload = dict(EXAMPLES["order_status_update"][0])
+    emit = app.events.order_status_update
+
+    async def fanout(k: int) -> None:
+        for _ in range(k):
+            await emit(payload)
+
+    app.asgi = Control(app.asgi, fanout, lambda: len(app.server.connections))
+    run(uvicorn_config(app))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+// The anchor: Node socket.io 4.8 (pinned in bench/package.json), doing what raw_socketio.py does.
+//
+// - connect: the JWT from auth.token verified (HS256 with node:crypto, exp required), the user's room entered,
+//   then `connected {userId, socketId, timestamp}` (socket.io sends CONNECT before the "connection" event);
+// - `subscribe {channel: "order_<id>"}`: the token's `rooms` claim must grant order:<id>; join; ack;
+// - `message_read {ticketId, messageId, userId}`: membership from the token, receipt recorded,
+//   `support_message_read` to the ticket's room, ack {ok: true}; no validation;
+// - fan-out: io.to("order:ord_9f2c41").emit("order_status_update", example), K times.
+//
+// Control endpoints as in servers/common.py: GET /bench/ping, POST /bench/fanout?k=K, GET /bench/stats.
+// Binds 127.0.0.1 on a free port and prints {"port": N, "pid": P}. socket.io's defaults otherwise (no
+// permessage-deflate, websocket and polling transports).
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+
+const SECRET = process.env.BENCH_JWT_SECRET || "bench-secret-0123456789abcdef0123456789abcdef";
+const FANOUT_ROOM = "order:ord_9f2c41";
+const PAYLOAD = {
+  orderId: "ord_9f2c41",
+  orderNumber: "REZ-104233",
+  status: "out_for_delivery",
+  timestamp: "2025-10-27T14:30:00Z",
+  message: "Your order is on its way.",
+  estimatedDelivery: "2025-10-27T15:05:00Z",
+};
+
+function verify(token) {
+  const parts = typeof token === "string" ? token.split(".") : [];
+  if (parts.length !== 3) throw new Error("AUTH_INVALID");
+  const header = JSON.parse(Buffer.from(parts[0], "base64url").toString());
+  if (header.alg !== "HS256") throw new Error("AUTH_INVALID");
+  const expected = createHmac("sha256", SECRET).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error("AUTH_INVALID");
+  const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString());
+  if (typeof claims.exp !== "number") throw new Error("AUTH_INVALID");
+  if (claims.exp * 1000 < Date.now()) throw new Error("TOKEN_EXPIRED");
+  if (typeof claims.userId !== "string" || !claims.userId) throw new Error("AUTH_INVALID");
+  return claims;
+}
+
+const nowIso = () => new Date().toISOString();
+const receipts = [];
+
+const http = createServer(async (req, res) => {
+  const url = new URL(req.url, "http://127.0.0.1");
+  const reply = (status, body) => {
+    const data = JSON.stringify(body);
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(data) });
+    res.end(data);
+  };
+  if (url.pathname === "/bench/ping") return reply(200, { ok: true, pid: process.pid });
+  if (url.pathname === "/bench/stats") return reply(200, { connections: io.engine.clientsCount });
+  if (url.pathname === "/bench/fanout") {
+    const k = Number(url.searchParams.get("k") || 200);
+    const t0 = Date.now() / 1000;
+    for (let i = 0; i < k; i++) io.to(FANOUT_ROOM).emit("order_status_update", PAYLOAD);
+    return reply(200, { t0, t1: Date.now() / 1000, k });
+  }
+  if (!url.pathname.startsWith("/socket.io/")) reply(404, { error: `unknown ${url.pathname}` });
+});
+
+const io = new Server(http, { cors: { origin: "*" } });
+
+io.use((socket, next) => {
+  try {
+    socket.data.claims = verify(socket.handshake.auth?.token);
+    next();
+  } catch (err) {
+    next(err);
+  }
+});
+
+io.on("connection", (socket) => {
+  const claims = socket.data.claims;
+  const user = claims.userId;
+  const granted = new Set(Array.isArray(claims.rooms) ? claims.rooms : []);
+  socket.join(`user:${user}`);
+  socket.emit("connected", { userId: user, socketId: socket.id, timestamp: nowIso() });
+
+  socket.on("subscribe", (data, ack) => {
+    const channel = data.channel;
+    const room = `order:${channel.replace(/^order_/, "")}`;
+    if (!granted.has(room)) {
+      ack?.({ ok: false, error: { code: "FORBIDDEN", message: `not allowed to enter ${room}` } });
+      return;
+    }
+    socket.join(room);
+    ack?.({ ok: true, channel, rooms: [room] });
+  });
+
+  socket.on("message_read", (data, ack) => {
+    const ticket = data.ticketId;
+    const room = `support_ticket:${ticket}`;
+    if (!granted.has(room)) {
+      ack?.({ ok: false, error: { code: "FORBIDDEN", message: `not a member of ticket ${ticket}` } });
+      return;
+    }
+    const readAt = nowIso();
+    receipts.push([ticket, data.messageId, user, readAt]);
+    if (receipts.length > 1000) receipts.shift();
+    io.to(room).emit("support_message_read", { messageId: data.messageId, readBy: user, readAt });
+    ack?.({ ok: true });
+  });
+});
+
+http.listen(0, "127.0.0.1", () => {
+  console.log(JSON.stringify({ port: http.address().port, pid: process.pid }));
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    io.close();
+    process.exit(0);
+  });
+}
