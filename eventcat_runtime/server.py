@@ -76,6 +76,16 @@ class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
             await self._owner.after_connect(sid)
 
 
+def _field_of(model: Any, wire_name: str) -> Any:
+    """A field of a validated model by its wire name (alias), or None."""
+    if not isinstance(model, BaseModel):
+        return None
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) == wire_name:
+            return getattr(model, name)
+    return None
+
+
 def require_ids(room: str, params: Mapping[str, str]) -> None:
     """A room is named by its ids: an empty one would name no room (or every one), so it is a validation error."""
     empty = [name for name, value in params.items() if value == ""]
@@ -350,15 +360,9 @@ class EventServer:
             ack = await self._handle(conn, event, args, wants_ack)
             self.stats[f"in:{event}"] += 1
             self.monitor.handled(event, time.perf_counter() - started)
-            log.debug(
-                "handled",
-                extra={
-                    "sid": sid,
-                    "user": conn.user.user_id,
-                    "event": event,
-                    "ms": round((time.perf_counter() - started) * 1000, 3),
-                },
-            )
+            if log.isEnabledFor(logging.DEBUG):  # the record is not free: build it only when it is logged
+                elapsed = round((time.perf_counter() - started) * 1000, 3)
+                log.debug("handled", extra={"sid": sid, "user": conn.user.user_id, "event": event, "ms": elapsed})
             return [] if ack is None else [ack]
         except EventError as exc:
             return await self._refuse(conn, event, exc, wants_ack)
@@ -397,11 +401,10 @@ class EventServer:
     def _check_caller(self, spec: EventSpec, payload: BaseModel, conn: Connection) -> None:
         if not spec.caller_fields:
             return
-        data = payload.model_dump(by_alias=True)
         for path in spec.caller_fields:
-            value: Any = data
-            for part in path:
-                value = value.get(part) if isinstance(value, dict) else None
+            value: Any = payload
+            for part in path:  # attribute access: no dump of the whole payload for one field
+                value = _field_of(value, part)
             if value is not None and value != conn.user.user_id:
                 raise EventError(
                     ErrorCode.FORBIDDEN,

@@ -340,8 +340,9 @@ class Catalog:
     # the catalog promises no replay.
     recovery_window: int | None = None
     changelog_since: str | None = None
-    # The release the docs' changelog starts from (`changelog.since`), loaded beside this catalog.
-    previous: Catalog | None = field(default=None, compare=False)
+    # The docs' changelog: what `eventcat diff` finds between the release `changelog.since` names and this
+    # catalog, as Markdown; set by the loader (None without a changelog, or when the release was not loaded).
+    changelog: str | None = field(default=None, compare=False)
     # Where top-level keys (version, namespace, auth, ...) are written, for findings about them.
     positions: Mapping[str, Pos] = field(default_factory=_empty, compare=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from . import ir
+from . import cache, ir
 from .builder import Builder
 from .errors import CatalogError, CatalogInvalid, Pos
 from .format_schema import check_format
@@ -41,7 +41,11 @@ def load_catalog(path: str | Path, *, display_name: str | None = None, previous:
 
 
 def _with_previous(catalog: ir.Catalog, path: Path, name: str) -> ir.Catalog:
-    """Load the release `changelog.since` names, relative to the catalog file, for the docs' changelog."""
+    """The docs' changelog since the release `changelog.since` names (relative to the catalog file).
+
+    Cached by content (both catalogs' text and the compatibility rules' source): loading and diffing the release
+    costs as much as loading the catalog itself, on every `check`.
+    """
     since = catalog.changelog_since
     if since is None:
         return catalog
@@ -49,16 +53,35 @@ def _with_previous(catalog: ir.Catalog, path: Path, name: str) -> ir.Catalog:
     target = path.parent / since
     if not target.is_file():
         raise CatalogInvalid(
-            [CatalogError(where, f"changelog.since: no file {since} beside the catalog", "commit that release's file")]
+            [CatalogError(where, f"changelog.since: no file {since} beside the catalog", "commit that release")]
         )
-    try:
-        earlier = load_catalog(target, display_name=str(Path(name).parent / since), previous=False)
-    except CatalogInvalid as exc:
-        raise CatalogInvalid(
-            [CatalogError(where, f"changelog.since: {since} is not a valid catalog", "see the errors below")]
-            + exc.errors
-        ) from None
-    return replace(catalog, previous=earlier)
+    key = cache.key("changelog", target.read_text(encoding="utf-8"), path.read_text(encoding="utf-8"), _rules_digest())
+    markdown = cache.load_json(key)
+    if not isinstance(markdown, str):
+        try:
+            earlier = load_catalog(target, display_name=str(Path(name).parent / since), previous=False)
+        except CatalogInvalid as exc:
+            raise CatalogInvalid(
+                [CatalogError(where, f"changelog.since: {since} is not a valid catalog", "see its errors")] + exc.errors
+            ) from None
+        markdown = changelog_markdown(earlier, catalog)
+        cache.store_json(key, markdown)
+    return replace(catalog, changelog=markdown)
+
+
+def changelog_markdown(earlier: ir.Catalog, catalog: ir.Catalog) -> str:
+    # Imported here: only catalogs that keep a changelog need the compatibility rules.
+    from .compat import diff_catalogs, render_markdown
+
+    findings = diff_catalogs(earlier, catalog).findings
+    summary = f"Changes since {earlier.version}: whether they can break a client (ERR), may (WARN) or cannot (INFO)."
+    return render_markdown(findings, title=catalog.version, summary=summary, heading_level=3)
+
+
+def _rules_digest() -> str:
+    """The compatibility code's own text: a cached changelog is reused only while the rules are the same."""
+    folder = Path(__file__).parent / "compat"
+    return cache.key(*(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.py"))))
 
 
 def load_catalog_text(text: str, name: str) -> ir.Catalog:

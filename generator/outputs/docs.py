@@ -794,21 +794,6 @@ def _first_use(catalog: ir.Catalog) -> dict[str, str] | None:
     return None
 
 
-def _changelog(catalog: ir.Catalog) -> str | None:
-    """What changed since the release `changelog.since` names, as `eventcat diff` reports it (None without one)."""
-    previous = catalog.previous
-    if previous is None:
-        return None
-    # Imported here: the compatibility rules are only needed by catalogs that keep a changelog.
-    from ..compat import diff_catalogs, render_markdown
-
-    findings = diff_catalogs(previous, catalog).findings
-    summary = (
-        f"Changes since {previous.version}, and whether they can break a client (ERR), may (WARN) or cannot (INFO)."
-    )
-    return render_markdown(findings, title=catalog.version, summary=summary, heading_level=3)
-
-
 def _index_page(catalog: ir.Catalog, env: jinja2.Environment, header: str) -> str:
     domains = []
     for domain in catalog.domains:
@@ -835,7 +820,7 @@ def _index_page(catalog: ir.Catalog, env: jinja2.Environment, header: str) -> st
     return env.get_template("readme.md.j2").render(
         header=header,
         catalog=catalog,
-        changelog=_changelog(catalog),
+        changelog=catalog.changelog,
         description=sentence(catalog.description),
         servers=_servers(catalog),
         url=_connect_url(catalog),
