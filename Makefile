@@ -4,13 +4,18 @@ BIN        := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_DIR   := tests/ts
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
-# The Admin UI's static files (served at /admin/ui/) and the browser test's playwright-core.
+# The Admin UI's static files (served at /admin/ui/), the browser test's playwright-core, the load test's clients.
 ADMIN_DIR     := server_stub/admin
 ADMIN_STAMP   := $(ADMIN_DIR)/node_modules/.installed
 BROWSER_DIR   := tests/browser
 BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.installed
+LOAD_DIR      := loadtest
+LOAD_STAMP    := $(LOAD_DIR)/node_modules/.installed
+PLOT_STAMP    := $(VENV)/.installed-plot
+# `make loadtest LOADTEST_ARGS="--clients 200 --duration 30"`; see `python loadtest/run.py --help`.
+LOADTEST_ARGS ?=
 
-.PHONY: run serve test lint typecheck check generate golden clean chromium
+.PHONY: run serve test lint typecheck check generate golden clean loadtest wirebytes chromium
 
 $(PY_STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
@@ -34,6 +39,15 @@ $(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(LOAD_STAMP): $(LOAD_DIR)/package.json $(LOAD_DIR)/package-lock.json
+	@echo "==> installing the load test's pinned socket.io-client"
+	cd $(LOAD_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(PLOT_STAMP): $(PY_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@touch $@
+
 ## The main job: compile catalog/events.yaml into generated/, then run the REZ server's demo (Ctrl-C stops it).
 run: $(PY_STAMP) $(ADMIN_STAMP)
 	$(BIN)/eventcat generate
@@ -47,7 +61,7 @@ serve: $(PY_STAMP) $(ADMIN_STAMP)
 	$(BIN)/eventcat serve
 
 ## Every test: lint, types, drift, pytest (which also drives the Node checks).
-test: $(PY_STAMP) $(NODE_STAMP) $(ADMIN_STAMP) $(BROWSER_STAMP) lint typecheck check
+test: $(PY_STAMP) $(NODE_STAMP) $(ADMIN_STAMP) $(BROWSER_STAMP) $(LOAD_STAMP) lint typecheck check
 	$(BIN)/pytest
 
 lint: $(PY_STAMP)
@@ -60,6 +74,15 @@ typecheck: $(PY_STAMP)
 check: $(PY_STAMP)
 	$(BIN)/eventcat check
 
+## 1,000 authenticated clients against a server of its own for 2 minutes: connections, deliveries, losses, latency,
+## server CPU and RSS (loadtest/results/). Bounded; LOADTEST_ARGS changes the numbers.
+loadtest: $(PY_STAMP) $(LOAD_STAMP) $(PLOT_STAMP)
+	$(BIN)/python $(LOAD_DIR)/run.py $(LOADTEST_ARGS)
+
+## Bytes on the wire of the largest payloads (leaderboard_update, cart_sync) with and without permessage-deflate.
+wirebytes: $(PY_STAMP)
+	$(BIN)/python $(LOAD_DIR)/wire_bytes.py
+
 ## Debian's Chromium for the Admin UI browser test, when it is missing (CI runs this; needs root and apt-get).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
@@ -71,4 +94,4 @@ golden: $(PY_STAMP)
 
 clean:
 	rm -rf $(VENV) $(NODE_DIR)/node_modules $(ADMIN_DIR)/node_modules $(BROWSER_DIR)/node_modules \
-	  .pytest_cache .mypy_cache .ruff_cache
+	  $(LOAD_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,7 @@ plus the process collector's `process_cpu_seconds_total`, `process_resident_memo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -106,6 +106,10 @@ class Metrics(Monitor):
         self.registry = CollectorRegistry(auto_describe=True)
         self.log_size = 0
         self._closing: dict[str, str] = {}
+        # Labelled children, looked up once: `labels()` takes a lock and builds a key on every call.
+        self._timers: dict[str, Any] = {}
+        self._refusals: dict[tuple[str, str], Any] = {}
+        self._limited: dict[tuple[str, str], Any] = {}
         self.handler_seconds = Histogram(
             "eventcat_handler_seconds",
             "Time in the inbound pipeline (validation, policy, handler, ack), by event.",
@@ -141,13 +145,24 @@ class Metrics(Monitor):
         return event if event in self.server.registry.events else OTHER
 
     def handled(self, event: str, seconds: float) -> None:
-        self.handler_seconds.labels(self._event(event)).observe(seconds)
+        timer = self._timers.get(event)
+        if timer is None:
+            timer = self._timers[event] = self.handler_seconds.labels(self._event(event))
+        timer.observe(seconds)
 
     def refused(self, event: str, code: str) -> None:
-        self.refused_total.labels(self._event(event), code).inc()
+        key = (self._event(event), code)
+        counter = self._refusals.get(key)
+        if counter is None:
+            counter = self._refusals[key] = self.refused_total.labels(*key)
+        counter.inc()
 
     def rate_limited(self, event: str, scope: str) -> None:
-        self.rate_limited_total.labels(self._event(event), scope).inc()
+        key = (self._event(event), scope)
+        counter = self._limited.get(key)
+        if counter is None:
+            counter = self._limited[key] = self.rate_limited_total.labels(*key)
+        counter.inc()
 
     def closing(self, sid: str, reason: str) -> None:
         self._closing[sid] = reason
