@@ -12,10 +12,12 @@ BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.installed
 LOAD_DIR      := loadtest
 LOAD_STAMP    := $(LOAD_DIR)/node_modules/.installed
 PLOT_STAMP    := $(VENV)/.installed-plot
+BENCH_DIR     := bench
+BENCH_STAMP   := $(BENCH_DIR)/node_modules/.installed
 # `make loadtest LOADTEST_ARGS="--clients 200 --duration 30"`; see `python loadtest/run.py --help`.
 LOADTEST_ARGS ?=
 
-.PHONY: run serve test lint typecheck check generate golden clean loadtest wirebytes chromium
+.PHONY: run serve test lint typecheck check generate golden clean loadtest wirebytes chromium bench bench-quick
 
 $(PY_STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
@@ -92,6 +94,19 @@ chromium:
 golden: $(PY_STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cases.py
 
+$(BENCH_STAMP): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
+	@echo "==> installing the benchmarks' pinned socket.io and socket.io-client"
+	cd $(BENCH_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## Benchmarks, never part of `make test` (~13 min on 2 cores): bench/results/latest.json, scaling.png, bench/README.md.
+bench: $(PLOT_STAMP) $(BENCH_STAMP)
+	$(BIN)/python $(BENCH_DIR)/run.py
+
+## Small sizes, under 2 minutes on a quiet machine: bench/results/quick.json; bench/README.md is left alone.
+bench-quick: $(PLOT_STAMP) $(BENCH_STAMP)
+	$(BIN)/python $(BENCH_DIR)/run.py --quick
+
 clean:
-	rm -rf $(VENV) $(NODE_DIR)/node_modules $(ADMIN_DIR)/node_modules $(BROWSER_DIR)/node_modules \
+	rm -rf $(VENV) $(BENCH_DIR)/node_modules $(NODE_DIR)/node_modules $(ADMIN_DIR)/node_modules $(BROWSER_DIR)/node_modules \
 	  $(LOAD_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
