@@ -186,8 +186,11 @@ class Recovery:
                     log.warning("redis is back: cross-node delivery resumed")
                 delay = 0.1
                 for entry in entries:
-                    await deliver(entry)
+                    # Marked delivered first: deliver() picks its recipients before it first waits, and a catch-up
+                    # running meanwhile must then see this entry as its own to replay (or it would get it neither
+                    # live nor by replay).
                     self.dispatched = last = entry.offset
+                    await deliver(entry)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

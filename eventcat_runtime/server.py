@@ -35,6 +35,9 @@ log = logging.getLogger("eventcat.server")
 
 Mode = Literal["development", "production"]
 AUTH_HOLDER = "auth"
+# Every settled connection is in this room: broadcasts go to it, not to everyone, so that a connection still
+# catching up on missed events gets a broadcast once (by replay), not also live.
+BROADCAST_ROOM = "eventcat:broadcast"
 
 
 class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
@@ -293,6 +296,7 @@ class EventServer:
             return
         for room in conn.holds:
             self.sio.manager.basic_enter_room(conn.sid, self.namespace, room)
+        self.sio.manager.basic_enter_room(conn.sid, self.namespace, BROADCAST_ROOM)
 
     async def _replay(self, conn: Connection, entry: LogEntry) -> None:
         await self.sio.emit(entry.event, (entry.data, entry.offset), to=conn.sid, namespace=self.namespace)
@@ -591,7 +595,7 @@ class EventServer:
         if spec.delivery == "sender" or spec.volatile:
             # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed.
             if rooms or broadcast:
-                await self.sio.emit(event, wire, to=list(rooms) or None, namespace=self.namespace)
+                await self.sio.emit(event, wire, to=list(rooms) or [BROADCAST_ROOM], namespace=self.namespace)
             return Delivered(event, rooms, broadcast=broadcast)
         if not rooms and not broadcast:
             return Delivered(event, rooms)
@@ -613,7 +617,7 @@ class EventServer:
             log.warning(
                 "replay log unavailable: delivered to this node only", extra={"event": event, "error": str(exc)}
             )
-            await self.sio.emit(event, wire, to=list(rooms) or None, namespace=self.namespace)
+            await self.sio.emit(event, wire, to=list(rooms) or [BROADCAST_ROOM], namespace=self.namespace)
 
     async def _deliver(self, entry: LogEntry) -> None:
         """Send a logged event to this node's connections in its rooms, with its offset as the last argument."""
@@ -623,5 +627,5 @@ class EventServer:
         if entry.control is not None:
             return
         await self.sio.emit(
-            entry.event, (entry.data, entry.offset), to=list(entry.rooms) or None, namespace=self.namespace
+            entry.event, (entry.data, entry.offset), to=list(entry.rooms) or [BROADCAST_ROOM], namespace=self.namespace
         )
