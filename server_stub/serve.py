@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import uvicorn
 from eventcat_runtime import logs
 
-from . import demo
+from . import demo, wsdeflate
 from .app import RezApp, build
 from .config import Settings
 
@@ -61,8 +61,10 @@ def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
-        # permessage-deflate when the client offers it; a message over the Engine.IO limit is refused by the
-        # WebSocket layer itself (close 1009), before it is buffered whole or decompressed past the limit.
+        # permessage-deflate when the client offers it, for messages from the threshold up (wsdeflate.py); a
+        # message over the Engine.IO limit is refused by the WebSocket layer itself (close 1009), before it is
+        # buffered whole or decompressed past the limit.
+        ws=wsdeflate.protocol_class(settings.compression_threshold),
         ws_per_message_deflate=settings.ws_compression,
         ws_max_size=app.server.sio.eio.max_http_buffer_size,
     )

@@ -348,6 +348,44 @@ async def test_websocket_deflate_is_negotiated(server: LiveServer) -> None:
     assert await _negotiated(server, offer=False) is None
 
 
+async def _rsv1_by_size(live: LiveServer, sizes: list[int]) -> list[tuple[int, bool]]:
+    """Subscribe a deflate-offering WebSocket client to its cart, publish carts of these sizes, and say for each
+    message as it arrived whether it was compressed (RSV1, read by the client's own permessage-deflate decoder)."""
+    user = unique_user()
+    seen: list[tuple[int, bool]] = []
+    async with ws_connect(_ws_url(live, user), compression="deflate") as ws:
+        [extension] = ws.protocol.extensions
+        decode = extension.decode
+
+        def recording(frame: Any, *, max_size: int | None = None) -> Any:
+            decoded = decode(frame, max_size=max_size)
+            seen.append((len(decoded.data), bool(frame.rsv1)))
+            return decoded
+
+        extension.decode = recording  # type: ignore[method-assign]
+        await ws.recv()  # Engine.IO open
+        await ws.send("40")
+        while not str(await ws.recv()).startswith("40"):
+            pass
+        await ws.send('421["subscribe",{"channel":"cart"}]')
+        while not str(await ws.recv()).startswith("431"):
+            pass
+        seen.clear()
+        for items in sizes:
+            await live.events.cart_sync(big_cart(user, items))
+            while '"cart_sync"' not in str(await ws.recv()):
+                pass
+    return [entry for entry in seen if entry[0] > 100]
+
+
+async def test_websocket_deflate_only_from_the_threshold_up(server: LiveServer) -> None:
+    """Small messages go uncompressed (RSV1 unset) on a deflate connection; those of 1024 bytes or more are
+    compressed."""
+    seen = await _rsv1_by_size(server, [1, 40, 1, 40])
+    assert len(seen) == 4, seen
+    assert [compressed for _, compressed in seen] == [size >= 1024 for size, _ in seen] == [False, True] * 2, seen
+
+
 async def test_websocket_deflate_can_be_turned_off() -> None:
     async with running(ws_compression=False) as live:
         assert await _negotiated(live, offer=True) is None
