@@ -35,9 +35,6 @@ log = logging.getLogger("eventcat.server")
 
 Mode = Literal["development", "production"]
 AUTH_HOLDER = "auth"
-# Every settled connection is in this room: broadcasts go to it, not to everyone, so that a connection still
-# catching up on missed events gets a broadcast once (by replay), not also live.
-BROADCAST_ROOM = "eventcat:broadcast"
 
 
 class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
@@ -122,6 +119,8 @@ class EventServer:
         self.mode = mode
         self.namespace = registry.namespace
         self.connections: dict[str, Connection] = {}
+        # Connections not yet in their rooms (between the handshake and the end of their catch-up).
+        self._settling: set[str] = set()
         self.stats: Counter[str] = Counter()
         self.handlers: HandlerBase | None = None
         # Operations hooks (see ratelimit.py, monitor.py, metrics.py): no limits and a silent monitor until set.
@@ -216,6 +215,7 @@ class EventServer:
         if backoff is not None:
             conn.throttled = (attempts, backoff)
         self.connections[sid] = conn
+        self._settling.add(sid)
         self.stats["connects"] += 1
         return True
 
@@ -296,7 +296,7 @@ class EventServer:
             return
         for room in conn.holds:
             self.sio.manager.basic_enter_room(conn.sid, self.namespace, room)
-        self.sio.manager.basic_enter_room(conn.sid, self.namespace, BROADCAST_ROOM)
+        self._settling.discard(conn.sid)
 
     async def _replay(self, conn: Connection, entry: LogEntry) -> None:
         await self.sio.emit(entry.event, (entry.data, entry.offset), to=conn.sid, namespace=self.namespace)
@@ -313,6 +313,7 @@ class EventServer:
 
     async def _on_disconnect(self, sid: str, reason: str) -> None:
         conn = self.connections.pop(sid, None)
+        self._settling.discard(sid)
         if conn is None:
             return
         self.stats["disconnects"] += 1
@@ -594,8 +595,10 @@ class EventServer:
         broadcast = spec.delivery == "broadcast"
         if spec.delivery == "sender" or spec.volatile:
             # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed.
-            if rooms or broadcast:
-                await self.sio.emit(event, wire, to=list(rooms) or [BROADCAST_ROOM], namespace=self.namespace)
+            if rooms:
+                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
+            elif broadcast:
+                await self._broadcast(event, wire)
             return Delivered(event, rooms, broadcast=broadcast)
         if not rooms and not broadcast:
             return Delivered(event, rooms)
@@ -617,7 +620,10 @@ class EventServer:
             log.warning(
                 "replay log unavailable: delivered to this node only", extra={"event": event, "error": str(exc)}
             )
-            await self.sio.emit(event, wire, to=list(rooms) or [BROADCAST_ROOM], namespace=self.namespace)
+            if rooms:
+                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
+            else:
+                await self._broadcast(event, wire)
 
     async def _deliver(self, entry: LogEntry) -> None:
         """Send a logged event to this node's connections in its rooms, with its offset as the last argument."""
@@ -626,6 +632,11 @@ class EventServer:
             return
         if entry.control is not None:
             return
-        await self.sio.emit(
-            entry.event, (entry.data, entry.offset), to=list(entry.rooms) or [BROADCAST_ROOM], namespace=self.namespace
-        )
+        if entry.rooms:
+            await self.sio.emit(entry.event, (entry.data, entry.offset), to=list(entry.rooms), namespace=self.namespace)
+        else:
+            await self._broadcast(entry.event, (entry.data, entry.offset))
+
+    async def _broadcast(self, event: str, data: Any) -> None:
+        """To every connection except those still catching up on missed events: they get it once, by replay."""
+        await self.sio.emit(event, data, namespace=self.namespace, skip_sid=list(self._settling) or None)
