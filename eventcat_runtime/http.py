@@ -8,6 +8,8 @@
   missing parameter, 422 with every validation problem when the payload does not match the catalog.
 - `POST /grants` and `DELETE /grants` (service token): `{userId, rooms}` lets a user enter member rooms, or takes
   them away (connections of that user leave them at once).
+
+Operations routes (`/metrics` from metrics.py, `/admin` from admin.py) and middleware (gzip) are passed in.
 """
 
 from __future__ import annotations

@@ -406,7 +406,8 @@ def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
     type=click.Choice(["development", "production"]),
     default="development",
     show_default=True,
-    help="development lists every socket and event in the Admin UI (costs a little per emit); production only counts.",
+    help="development lists every socket and event in the Admin UI (one more packet per recipient of every event); "
+    "production only counts.",
 )
 def serve(
     host: str,
