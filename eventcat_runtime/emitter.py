@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from .errors import OutboundValidationError
-from .registry import EventSpec, RoomSpec, RoomTarget
+from .registry import EventSpec, Registry, RoomSpec, RoomTarget
 from .validation import problems, to_wire
 
 log = logging.getLogger("eventcat.emitter")
@@ -60,6 +60,23 @@ class Emitter:
         to: str | None = None,
     ) -> Delivered:
         return await self._server.publish(event, payload, args=args or {}, to=to)
+
+
+def outbound_spec(registry: Registry, event: str) -> EventSpec:
+    """The spec of a server-to-client event; KeyError for anything else."""
+    spec = registry.events.get(event)
+    if spec is None or spec.inbound:
+        raise KeyError(f"'{event}' is not a server-to-client event of this catalog")
+    return spec
+
+
+def targets(
+    spec: EventSpec, registry: Registry, wire: Mapping[str, Any], args: Mapping[str, str] | None, to: str | None
+) -> tuple[tuple[str, ...], bool]:
+    """(rooms, broadcast) of a validated server-to-client payload."""
+    if spec.delivery == "broadcast":
+        return (), True
+    return resolve_rooms(spec, registry.rooms, wire, args or {}, to), False
 
 
 def resolve_rooms(

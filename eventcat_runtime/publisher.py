@@ -14,7 +14,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from pydantic import BaseModel
 
-from .emitter import Delivered, resolve_rooms, validate_outbound
+from .emitter import Delivered, outbound_spec, targets, validate_outbound
 from .registry import Registry
 from .replay import RedisLog
 
@@ -41,15 +41,12 @@ class RedisPublisher:
         to: str | None = None,
         strict: bool | None = None,
     ) -> Delivered:
-        spec = self.registry.events.get(event)
-        if spec is None or spec.inbound:
-            raise KeyError(f"'{event}' is not a server-to-client event of this catalog")
+        spec = outbound_spec(self.registry, event)
         if spec.delivery == "sender":
             raise ValueError(f"{event} goes to one connection: publish it from the server that holds it")
         wire = validate_outbound(spec, payload, strict=True)
         assert wire is not None
-        broadcast = spec.delivery == "broadcast"
-        rooms = () if broadcast else resolve_rooms(spec, self.registry.rooms, wire, args or {}, to)
+        rooms, broadcast = targets(spec, self.registry, wire, args, to)
         if rooms or broadcast:
             await self.log.append(event, wire, rooms)
         return Delivered(event, rooms, broadcast=broadcast)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from socketio import packet
 
 from .auth import JwtVerifier, token_from
-from .emitter import Delivered, resolve_rooms, validate_outbound
+from .emitter import Delivered, outbound_spec, targets, validate_outbound
 from .errors import ErrorCode, EventError
 from .handlers import Connection, EventContext, HandlerBase
 from .monitor import Monitor
@@ -580,9 +580,7 @@ class EventServer:
 
         `strict` overrides the mode: True raises OutboundValidationError for an invalid payload, False drops it.
         """
-        spec = self.registry.events.get(event)
-        if spec is None or spec.inbound:
-            raise KeyError(f"'{event}' is not a server-to-client event of this catalog")
+        spec = outbound_spec(self.registry, event)
         wire = validate_outbound(spec, payload, self.strict_outbound if strict is None else strict)
         if wire is None:
             self.stats[f"dropped:{event}"] += 1
@@ -590,9 +588,8 @@ class EventServer:
         if spec.delivery == "sender" and to and to not in self.connections:
             # Socket.IO would treat a room name as a target too: a sender event must never fan out.
             raise ValueError(f"{event} goes to one connection, and '{to}' is not a connected socket id")
-        rooms = () if spec.delivery == "broadcast" else resolve_rooms(spec, self.registry.rooms, wire, args or {}, to)
+        rooms, broadcast = targets(spec, self.registry, wire, args, to)
         self.stats[f"out:{event}"] += 1
-        broadcast = spec.delivery == "broadcast"
         if spec.delivery == "sender" or spec.volatile:
             # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed.
             if rooms:

@@ -14,6 +14,7 @@ from eventcat_runtime.auth import JwtVerifier
 from eventcat_runtime.http import create_http_app
 from eventcat_runtime.metrics import Metrics, metrics_route
 from eventcat_runtime.policy import RedisPolicy
+from eventcat_runtime.publisher import log_key
 from eventcat_runtime.ratelimit import Rate, RateLimiter, RateLimits
 from eventcat_runtime.recovery import Recovery
 from eventcat_runtime.registry import Registry
@@ -78,7 +79,7 @@ def recovery_for(settings: Settings) -> tuple[Recovery, InMemoryPolicy]:
     redis = aioredis.from_url(settings.redis_url)
     prefix = f"eventcat:{REGISTRY.catalog}"
     recovery = Recovery(
-        RedisLog(redis, f"{prefix}:log", window), RedisSessions(redis, prefix, window), guard, window_seconds=window
+        RedisLog(redis, log_key(REGISTRY), window), RedisSessions(redis, prefix, window), guard, window_seconds=window
     )
     return recovery, RedisPolicy(redis, prefix)
 
