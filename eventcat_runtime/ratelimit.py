@@ -245,6 +245,6 @@ class RateLimiter:
                 payload = {"reason": reason, "timestamp": now_iso()}
                 await server.publish("disconnected", payload, to=conn.sid, strict=False)
         # After this event's answer (queued by the caller) has gone out.
-        task = asyncio.get_running_loop().create_task(server.sio.disconnect(conn.sid, namespace=server.namespace))
+        task = asyncio.get_running_loop().create_task(server.sio.disconnect_and_close(conn.sid, server.namespace))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)

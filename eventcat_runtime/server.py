@@ -17,14 +17,15 @@ from typing import Any, Literal
 
 import socketio
 from pydantic import BaseModel, ValidationError
-from socketio import packet
 
 from .auth import JwtVerifier, token_from
 from .emitter import Delivered, outbound_spec, targets, validate_outbound
 from .errors import ErrorCode, EventError
 from .handlers import Connection, EventContext, HandlerBase
+from .limits import JsonLimits
 from .monitor import Monitor
 from .policy import InMemoryPolicy, RoomPolicy
+from .protocol import SocketIOServer
 from .ratelimit import RateLimiter
 from .recovery import Recovery
 from .registry import EventSpec, Registry, RoomTarget
@@ -35,45 +36,6 @@ log = logging.getLogger("eventcat.server")
 
 Mode = Literal["development", "production"]
 AUTH_HOLDER = "auth"
-
-
-class _SocketServer(socketio.AsyncServer):  # type: ignore[misc]
-    """python-socketio's server with the two hooks the contract needs and it does not offer.
-
-    - An event handler cannot tell whether the client passed an ack callback; the packet id says so, so event
-      dispatch is taken over here (python-socketio's private `_handle_event_internal`, pinned < 6).
-    - Events emitted from the connect handler would reach the client before its CONNECT; `after_connect` runs
-      once the CONNECT has been sent.
-    """
-
-    def __init__(self, owner: EventServer, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._owner = owner
-
-    async def _handle_event_internal(
-        self, server: socketio.AsyncServer, sid: str, eio_sid: str, data: list[Any], namespace: str, id: int | None
-    ) -> None:
-        if namespace != self._owner.namespace:  # another namespace's own handlers (the Admin UI's `/admin`)
-            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
-            return
-        answer = await self._owner.dispatch(sid, str(data[0]), tuple(data[1:]), wants_ack=id is not None)
-        if id is not None:
-            await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=answer))
-
-    async def _send_packet(self, eio_sid: str, pkt: Any) -> None:
-        # The CONNECT reply carries the private session id a client needs to recover its session later.
-        if pkt.packet_type == packet.CONNECT and isinstance(pkt.data, dict) and "sid" in pkt.data:
-            pid = self._owner.pid_of(pkt.data["sid"])
-            if pid:
-                pkt.data = {**pkt.data, "pid": pid}
-        await super()._send_packet(eio_sid, pkt)
-
-    async def _handle_connect(self, eio_sid: str, namespace: str | None, data: Any) -> None:
-        await super()._handle_connect(eio_sid, namespace, data)
-        namespace = namespace or "/"
-        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-        if sid is not None and self.manager.is_connected(sid, namespace):
-            await self._owner.after_connect(sid)
 
 
 def _field_of(model: Any, wire_name: str) -> Any:
@@ -111,6 +73,9 @@ class EventServer:
         cors_allowed_origins: str | list[str] = "*",
         max_http_buffer_size: int = 1_000_000,
         recovery: Recovery | None = None,
+        handshake_timeout: float = 10.0,
+        max_pending_per_address: int = 32,
+        json_limits: JsonLimits | None = None,
     ) -> None:
         self.registry = registry
         self.recovery = recovery if recovery is not None else Recovery()
@@ -126,8 +91,10 @@ class EventServer:
         # Operations hooks (see ratelimit.py, monitor.py, metrics.py): no limits and a silent monitor until set.
         self.limiter: RateLimiter | None = None
         self.monitor = Monitor()
-        self.sio = _SocketServer(
+        self.sio = SocketIOServer(
             self,
+            json_limits=json_limits or JsonLimits(),
+            stats=self.stats,
             async_mode="asgi",
             client_manager=client_manager,
             namespaces=[self.namespace],
@@ -136,6 +103,9 @@ class EventServer:
             logger=False,
             engineio_logger=False,
         )
+        # Sessions that have not authenticated: closed after the deadline, and only so many per client address.
+        self.sio.eio.handshake_timeout = handshake_timeout
+        self.sio.eio.max_pending_per_address = max_pending_per_address
         self.sio.on("connect", self._on_connect, namespace=self.namespace)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.namespace)
 
@@ -309,7 +279,7 @@ class EventServer:
         spec = self.registry.events.get("connection_error")
         if spec is not None and not spec.inbound:
             await self.publish("connection_error", payload, to=conn.sid, strict=False)
-        await self.sio.disconnect(conn.sid, namespace=self.namespace)
+        await self.sio.disconnect_and_close(conn.sid, self.namespace)
 
     async def _on_disconnect(self, sid: str, reason: str) -> None:
         conn = self.connections.pop(sid, None)
@@ -375,6 +345,22 @@ class EventServer:
             log.exception("handler failed", extra={"sid": sid, "user": conn.user.user_id, "event": event})
             error = EventError(ErrorCode.INTERNAL_ERROR, f"{event}: the server failed; the event was not processed")
             return await self._refuse(conn, event, error, wants_ack)
+
+    async def refuse_limits(self, sid: str, event: str, problem: str, wants_ack: bool) -> list[Any]:
+        """An event whose JSON is nested too deep or holds too long a number, refused before it is decoded."""
+        conn = self.connections.get(sid)
+        if conn is None:
+            return []
+        if self.limiter is not None:
+            limited = self.limiter.check(sid, event)
+            if limited is not None:
+                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
+        error = EventError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{event or 'the event'}: the payload is {problem}",
+            {"errors": [{"path": "", "message": problem}]},
+        )
+        return await self._refuse(conn, event, error, wants_ack)
 
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)

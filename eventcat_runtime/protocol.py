@@ -1,0 +1,572 @@
+"""Where eventcat extends python-socketio and python-engineio: the protocols' MUSTs they leave out, and the limits
+hostile input needs.
+
+Every use of a private name of either library is in this module; both are pinned exactly in pyproject.toml, and
+tests/test_protocol_contract.py proves each touch point on the pinned versions. What is changed, and why:
+
+- Malformed input closes the connection (Socket.IO protocol: "the server MUST close the connection"). Upstream
+  logs a traceback and keeps it open for a bad Socket.IO packet, leaves a ghost session for an empty or unknown
+  Engine.IO frame, keeps a WebSocket open after the client's Engine.IO CLOSE, and, once a binary placeholder
+  names a missing attachment, drops every later message of the connection.
+- Each client error is counted by kind (`server.stats["protocol_error:KIND"]`, exported as
+  `eventcat_protocol_errors_total{kind}`) and logged once per connection per streak, at warning, without a
+  traceback: one client cannot fill the disk.
+- Events nested too deep or holding a number too long for the decoder are refused like any invalid payload
+  (VALIDATION_ERROR to the ack or the `error` event), before the decoder raises with nobody to answer.
+- A handshake deadline: an Engine.IO session with no authenticated namespace after `handshake_timeout` seconds
+  is closed (Node's socket.io has `connectTimeout` for this); and a cap on such sessions per client address.
+- No event reaches a connection before its CONNECT is answered: the manager skips connections still pending
+  (upstream's Admin UI broadcast other sockets' handshakes to a client whose admin login was being refused).
+- CONNECT_ERROR for an unknown namespace is an object (`{"message": "Invalid namespace"}`), as socket.io-client
+  expects; the Engine.IO handshake without a `transport` answers 400.
+- A long-polling POST over the buffer limit answers at once and ends the session: upstream closed the session by
+  waiting for its queue to drain, which with no GET pending never happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import re
+import urllib.parse
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import engineio
+import socketio
+from engineio import async_socket as eio_socket
+from engineio import exceptions as eio_exceptions
+from engineio import packet as eio_packet
+from socketio import packet
+
+from .limits import JsonLimits
+
+log = logging.getLogger("eventcat.protocol")
+
+# Event names socket.io's own parser refuses: they are the client library's lifecycle events.
+RESERVED_EVENTS = frozenset(
+    {"connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"}
+)
+# Engine.IO packet types a client may send (Engine.IO v4: OPEN is the server's alone).
+_CLIENT_EIO_TYPES = frozenset("123456")
+_BINARY_TYPES = (packet.BINARY_EVENT, packet.BINARY_ACK)
+# The event name at the start of an EVENT packet's JSON, read without decoding the rest.
+_EVENT_NAME = re.compile(r'\["((?:[^"\\]|\\.){1,200})"')
+
+
+class ProtocolError(Exception):
+    """Input that breaks the Engine.IO or Socket.IO protocol: the connection is closed."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class ClientErrors:
+    """Counts client errors by kind into the server's stats and logs the first of each streak per connection."""
+
+    # Streaks are kept per connection (or per address, for errors before there is one); past this many the oldest
+    # are forgotten, at worst logging a streak twice.
+    MAX_STREAKS = 10_000
+
+    def __init__(self, stats: Counter[str]) -> None:
+        self.stats = stats
+        self._streaks: dict[str, int] = {}
+
+    def report(self, eio_sid: str, kind: str, message: str, **fields: Any) -> None:
+        self.stats[f"protocol_error:{kind}"] += 1
+        if len(self._streaks) >= self.MAX_STREAKS:
+            self._streaks.clear()
+        streak = self._streaks.get(eio_sid, 0)
+        self._streaks[eio_sid] = streak + 1
+        if streak == 0:
+            log.warning("client error: %s", message, extra={"eio_sid": eio_sid, "code": kind, **fields})
+
+    def good(self, eio_sid: str) -> None:
+        """A valid message: the next error starts a new streak (and is logged)."""
+        if self._streaks:
+            self._streaks.pop(eio_sid, None)
+
+    def forget(self, eio_sid: str) -> None:
+        self._streaks.pop(eio_sid, None)
+
+
+# -- Engine.IO ---------------------------------------------------------------------------------------------------
+
+
+class _GuardedWebSocket:
+    """engine.io's ASGI WebSocket as its socket reads it, with the Engine.IO framing checked first.
+
+    `wait()` returning None ends upstream's read loop the way a client's close does (the writer stops, the WebSocket
+    closes, the session ends): for an empty or unknown frame, and once the session is closed, whoever closed it.
+    """
+
+    def __init__(self, ws: Any, socket: EngineIOSocket) -> None:
+        self._ws = ws
+        self._socket = socket
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws, name)
+
+    async def send(self, message: Any) -> None:
+        await self._ws.send(message)
+
+    async def close(self) -> None:
+        await self._ws.close()
+
+    async def wait(self) -> Any:
+        socket = self._socket
+        if socket.closed or socket.closing:
+            return None
+        data = await self._ws.wait()
+        if socket.closed:
+            return None
+        if isinstance(data, str):
+            problem = _engineio_text_problem(data)
+            if problem is not None:
+                socket.server.protocol_error(socket.sid, ProtocolError("engineio_packet", problem))
+                return None
+        return data
+
+
+def _engineio_text_problem(data: str) -> str | None:
+    if not data:
+        return "an empty Engine.IO packet"
+    first = data[0]
+    if first == "b":
+        try:
+            base64.b64decode(data[1:], validate=True)
+        except (binascii.Error, ValueError):
+            return "a base64 Engine.IO packet that is not base64"
+        return None
+    if first not in _CLIENT_EIO_TYPES:
+        return f"an unknown Engine.IO packet type {first!r}"
+    return None
+
+
+class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
+    """One Engine.IO session, closed on malformed input, and closable at once whatever its transport."""
+
+    server: EngineIOServer
+
+    async def _websocket_handler(self, ws: Any) -> Any:
+        return await super()._websocket_handler(_GuardedWebSocket(ws, self))
+
+    async def handle_post_request(self, environ: dict[str, Any]) -> None:
+        limit = self.server.max_http_buffer_size
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > limit:
+            self.server.protocol_error(self.sid, ProtocolError("too_large", f"a {length}-byte POST (limit {limit})"))
+            # Upstream raises here, then closes the session by waiting for its queue to drain: with no GET pending
+            # that never happens, and the request is never answered. Closed first, that later close is a no-op.
+            await self.terminate()
+            raise eio_exceptions.ContentTooLongError()
+        try:
+            await super().handle_post_request(environ)
+        except (ValueError, KeyError, IndexError) as exc:  # upstream would log a traceback and answer 200
+            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", f"a bad long-polling payload: {exc}"))
+            await self.terminate()
+            raise eio_exceptions.EngineIOError() from None
+
+    async def receive(self, pkt: Any) -> None:
+        if not eio_packet.CLOSE <= pkt.packet_type <= eio_packet.NOOP:  # OPEN is the server's; the rest are unknown
+            self.server.protocol_error(
+                self.sid, ProtocolError("engineio_packet", f"an Engine.IO packet of type {pkt.packet_type!r}")
+            )
+            await self.terminate()
+            return
+        if self.closed:
+            return  # nothing more is read from a closed session (a polling body may hold several packets)
+        await super().receive(pkt)
+
+    async def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        await super().close(wait=wait, abort=abort, reason=reason)
+        self.server.session_ended(self.sid)
+
+    async def terminate(self, reason: Any = None) -> None:
+        """Close now: the CLOSE packet goes to the client (a pending poll, or the WebSocket's writer, which then
+        closes the WebSocket), without waiting for a client that may never read it."""
+        was_open = not (self.closed or self.closing)
+        await self.close(wait=False, abort=False, reason=reason or self.server.reason.TRANSPORT_ERROR)
+        if was_open and self.upgraded:
+            self.queue.put_nowait(None)  # the writer sends what is queued (CLOSE last), then closes the WebSocket
+
+
+class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
+    """python-engineio's server with eventcat's sockets, the handshake deadline and the per-address cap."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handshake_timeout: float = 10.0
+        self.max_pending_per_address: int = 32
+        self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
+        self._pending: dict[str, tuple[str, asyncio.TimerHandle | None]] = {}
+        self._pending_by_address: Counter[str] = Counter()
+
+    def protocol_error(self, sid: str, error: ProtocolError) -> None:
+        if self.on_protocol_error is not None:
+            self.on_protocol_error(sid, error)
+
+    # -- sessions not authenticated yet ---------------------------------------------------------------------------
+
+    def awaiting_auth(self, sid: str, address: str) -> None:
+        """Start (or restart) the handshake deadline of a session with no namespace connected."""
+        if sid in self._pending or self.handshake_timeout <= 0:
+            return
+        timer = asyncio.get_running_loop().call_later(self.handshake_timeout, self._deadline, sid)
+        self._pending[sid] = (address, timer)
+        self._pending_by_address[address] += 1
+
+    def authenticated(self, sid: str) -> None:
+        entry = self._pending.pop(sid, None)
+        if entry is None:
+            return
+        address, timer = entry
+        if timer is not None:
+            timer.cancel()
+        self._pending_by_address[address] -= 1
+        if self._pending_by_address[address] <= 0:
+            del self._pending_by_address[address]
+
+    def session_ended(self, sid: str) -> None:
+        self.authenticated(sid)  # same bookkeeping: no longer pending
+
+    def _deadline(self, sid: str) -> None:
+        if sid not in self._pending:
+            return
+        socket = self.sockets.get(sid)
+        self.authenticated(sid)
+        if socket is None or socket.closed:
+            return
+        self.protocol_error(
+            sid, ProtocolError("handshake_timeout", f"no authenticated CONNECT within {self.handshake_timeout:g} s")
+        )
+        self.start_background_task(socket.terminate)
+
+    # -- the handshake ----------------------------------------------------------------------------------------------
+
+    async def _handle_connect(self, environ: dict[str, Any], transport: str, jsonp_index: int | None = None) -> Any:
+        """Upstream's handshake (python-engineio 4.15.1, `AsyncServer._handle_connect`) with eventcat's socket class,
+        a 400 without a `transport` (Engine.IO protocol: the query MUST name it; upstream assumes polling), and 429
+        past the per-address cap of sessions not authenticated yet."""
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        if "transport" not in query:
+            return self._bad_request("Transport unknown")
+        address = str(environ.get("REMOTE_ADDR", ""))
+        cap = self.max_pending_per_address
+        if cap > 0 and self._pending_by_address.get(address, 0) >= cap:
+            self.protocol_error(
+                f"address:{address}",
+                ProtocolError("too_many_pending", f"{address}: over {cap} sessions not authenticated yet"),
+            )
+            return await _too_many(environ)
+        if self.start_service_task:  # type: ignore[has-type]
+            self.start_service_task = False
+            self.service_task_handle = self.start_background_task(self._service_task)
+
+        sid = self.generate_id()
+        s = EngineIOSocket(self, sid)
+        self.sockets[sid] = s
+        pkt = eio_packet.Packet(
+            eio_packet.OPEN,
+            {
+                "sid": sid,
+                "upgrades": self._upgrades(sid, transport),
+                "pingTimeout": int(self.ping_timeout * 1000),
+                "pingInterval": int(self.ping_interval + self.ping_interval_grace_period) * 1000,
+                "maxPayload": self.max_http_buffer_size,
+            },
+        )
+        await s.send(pkt)
+        ret = await self._trigger_event("connect", sid, environ, run_async=False)
+        if ret is not None and ret is not True:
+            del self.sockets[sid]
+            return self._unauthorized(ret or None)
+        self.awaiting_auth(sid, address)
+        s.schedule_ping()
+        if transport == "websocket":
+            ret = await s.handle_get_request(environ)
+            if s.closed and sid in self.sockets:
+                del self.sockets[sid]
+            return ret
+        s.connected = True
+        headers = None
+        if self.cookie:
+            options = (
+                self.cookie if isinstance(self.cookie, dict) else {"name": self.cookie, "path": "/", "SameSite": "Lax"}
+            )
+            headers = [("Set-Cookie", self._generate_sid_cookie(sid, options))]
+        try:
+            return self._ok(await s.poll(), headers=headers, jsonp_index=jsonp_index)
+        except eio_exceptions.QueueEmpty:
+            return self._bad_request()
+
+
+async def _too_many(environ: dict[str, Any]) -> Any:
+    """429 on either transport: a WebSocket upgrade gets it as an HTTP response (ASGI's websocket.http.response)."""
+    body = b'"Too many connections waiting to authenticate from this address"'
+    scope = environ.get("asgi.scope") or {}
+    if scope.get("type") == "websocket":
+        send: Callable[[dict[str, Any]], Awaitable[None]] = environ["asgi.send"]
+        if "websocket.http.response" in (scope.get("extensions") or {}):
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": 429,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:
+            await send({"type": "websocket.close", "code": 1008})
+        return ""
+    return {"status": "429 TOO MANY REQUESTS", "headers": [("Content-Type", "application/json")], "response": body}
+
+
+# -- Socket.IO ---------------------------------------------------------------------------------------------------
+
+
+class ConnectedOnlyManager(socketio.AsyncManager):  # type: ignore[misc]
+    """Rooms as python-socketio keeps them, but a connection whose CONNECT is not answered yet is in none.
+
+    Upstream puts a connection in its namespace's rooms before the connect handler runs, so a broadcast in that
+    window reached it: the Admin UI's `socket_connected` events (with other sockets' handshakes) went to a client
+    whose admin login was about to be refused.
+    """
+
+    def get_participants(self, namespace: str, room: Any) -> Any:
+        pending = self.pending_connect.get(namespace)
+        if not pending:
+            yield from super().get_participants(namespace, room)
+            return
+        for sid, eio_sid in super().get_participants(namespace, room):
+            if sid not in pending:
+                yield sid, eio_sid
+
+
+def _check_placeholders(data: Any, count: int) -> None:
+    """Every binary placeholder names an attachment the packet declares (socket.io-parser: "illegal attachments")."""
+    if isinstance(data, list):
+        for item in data:
+            _check_placeholders(item, count)
+    elif isinstance(data, dict):
+        if data.get("_placeholder") is True:
+            num = data.get("num")
+            if not isinstance(num, int) or isinstance(num, bool) or not 0 <= num < count:
+                raise ProtocolError("binary_attachment", f"a placeholder for attachment {num!r} of {count}")
+            return
+        for value in data.values():
+            _check_placeholders(value, count)
+
+
+def _check_payload(pkt: Any) -> None:
+    """The payload shapes socket.io-parser's `isPayloadValid` accepts, per packet type; anything else is malformed."""
+    kind, data = pkt.packet_type, pkt.data
+    if kind == packet.CONNECT:
+        # socket.io's parser closes the connection for a CONNECT payload that is not an object; here the connect
+        # handler refuses it with the catalog's code (AUTH_REQUIRED: no token in it), which tells the client more.
+        ok = True
+    elif kind == packet.DISCONNECT:
+        ok = data is None
+    elif kind in (packet.EVENT, packet.BINARY_EVENT):
+        ok = isinstance(data, list) and bool(data)
+        if ok:
+            name = data[0]
+            ok = (isinstance(name, str) and name not in RESERVED_EVENTS) or (
+                isinstance(name, int) and not isinstance(name, bool)
+            )
+    elif kind in (packet.ACK, packet.BINARY_ACK):
+        ok = isinstance(data, list) and pkt.id is not None
+    else:  # CONNECT_ERROR is the server's; anything else is no Socket.IO packet
+        raise ProtocolError("socketio_packet", f"a packet of type {kind!r} from a client")
+    if not ok:
+        raise ProtocolError("socketio_packet", f"a {packet.packet_names[kind]} packet with an invalid payload")
+    if kind in _BINARY_TYPES:
+        if pkt.attachment_count < 1:
+            raise ProtocolError("binary_attachment", "a binary packet that declares no attachment")
+        _check_placeholders(data, pkt.attachment_count)
+    elif pkt.attachment_count:
+        raise ProtocolError("binary_attachment", "attachments on a packet that is not binary")
+
+
+def _header(text: str) -> tuple[int | None, str, int | None, str]:
+    """Type, namespace, ack id and event name (or "") of an encoded Socket.IO packet, its JSON left undecoded."""
+    kind = int(text[0]) if text[:1].isdigit() else None
+    rest = text[1:]
+    dash = rest.find("-")
+    if 0 < dash <= 10 and rest[:dash].isdigit():
+        rest = rest[dash + 1 :]
+    namespace = "/"
+    if rest.startswith("/"):
+        comma = rest.find(",")
+        namespace, rest = (rest, "") if comma == -1 else (rest[:comma], rest[comma + 1 :])
+        namespace = namespace.split("?", 1)[0]
+    digits = 0
+    while digits < len(rest) and digits < 100 and rest[digits].isdigit():
+        digits += 1
+    name = _EVENT_NAME.match(rest, digits)
+    return kind, namespace, int(rest[:digits]) if digits else None, name.group(1) if name else ""
+
+
+class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
+    """python-socketio's server, hardened as described above, with the hooks eventcat's server needs.
+
+    `owner` is the EventServer: it answers events (`dispatch`), is told once a CONNECT has been sent
+    (`after_connect`), adds the recovery id to the CONNECT reply (`pid_of`), and answers an over-limit event
+    (`refuse_limits`).
+    """
+
+    def __init__(self, owner: Any, *, json_limits: JsonLimits, stats: Counter[str], **kwargs: Any) -> None:
+        if kwargs.get("client_manager") is None:
+            kwargs["client_manager"] = ConnectedOnlyManager()
+        super().__init__(**kwargs)
+        self._owner = owner
+        self.json_limits = json_limits
+        self.client_errors = ClientErrors(stats)
+        self.eio.on_protocol_error = self._protocol_error
+
+    def _engineio_server_class(self) -> type[EngineIOServer]:
+        return EngineIOServer
+
+    def _protocol_error(self, eio_sid: str, error: ProtocolError) -> None:
+        self.client_errors.report(eio_sid, error.kind, error.message)
+
+    async def close_session(self, eio_sid: str) -> None:
+        """Close the whole Engine.IO session now (every namespace, the transport)."""
+        socket = self.eio.sockets.get(eio_sid)
+        if socket is not None:
+            await socket.terminate(self.reason.SERVER_DISCONNECT)
+
+    async def disconnect_and_close(self, sid: str, namespace: str) -> None:
+        """Socket.IO's DISCONNECT for the namespace, then the Engine.IO session closed: a client that ignores the
+        DISCONNECT cannot go on sending frames for the server to decode."""
+        eio_sid = self.manager.eio_sid_from_sid(sid, namespace)
+        await self.disconnect(sid, namespace=namespace)
+        if eio_sid is not None:
+            await self.close_session(eio_sid)
+
+    # -- inbound ----------------------------------------------------------------------------------------------------
+
+    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        try:
+            await self._receive(eio_sid, data)
+        except ProtocolError as error:
+            self._binary_packet.pop(eio_sid, None)
+            self.client_errors.report(eio_sid, error.kind, error.message)
+            await self.close_session(eio_sid)
+
+    async def _receive(self, eio_sid: str, data: Any) -> None:
+        pending = self._binary_packet.get(eio_sid)
+        if pending is not None:
+            await self._attachment(eio_sid, pending, data)
+            return
+        if not isinstance(data, str):
+            raise ProtocolError("binary_attachment", "a binary message with no packet awaiting it")
+        problem = self.json_limits.problem(data)
+        if problem is not None:
+            await self._over_limits(eio_sid, data, problem)
+            return
+        try:
+            pkt = self.packet_class(encoded_packet=data)
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+            raise ProtocolError("socketio_packet", f"an undecodable Socket.IO packet ({type(exc).__name__})") from None
+        _check_payload(pkt)
+        namespace = pkt.namespace or "/"
+        kind = pkt.packet_type
+        connected = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if kind == packet.CONNECT:
+            if connected is not None:
+                raise ProtocolError("socketio_packet", f"a second CONNECT to {namespace}")
+            await self._handle_connect(eio_sid, namespace, pkt.data)
+        elif connected is None:
+            # socket.io's server closes a client that sends to a namespace it has not joined ("invalid state").
+            raise ProtocolError("socketio_packet", f"a {packet.packet_names[kind]} packet for {namespace}, not joined")
+        elif kind == packet.DISCONNECT:
+            await self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
+            if not any(self.manager.sid_from_eio_sid(eio_sid, n) for n in list(self.manager.get_namespaces())):
+                socket = self.eio.sockets.get(eio_sid)
+                if socket is not None:
+                    self.eio.awaiting_auth(eio_sid, str(self.environ.get(eio_sid, {}).get("REMOTE_ADDR", "")))
+        elif kind in _BINARY_TYPES:
+            pkt.attachment_bytes = 0
+            self._binary_packet[eio_sid] = pkt
+            return
+        elif kind == packet.EVENT:
+            await self._handle_event(eio_sid, namespace, pkt.id, pkt.data)
+        else:
+            await self._handle_ack(eio_sid, namespace, pkt.id, pkt.data)
+        self.client_errors.good(eio_sid)
+
+    async def _attachment(self, eio_sid: str, pkt: Any, data: Any) -> None:
+        if not isinstance(data, bytes | bytearray):
+            raise ProtocolError("binary_attachment", "a text message while binary attachments were awaited")
+        pkt.attachment_bytes += len(data)
+        if pkt.attachment_bytes > self.eio.max_http_buffer_size:
+            raise ProtocolError("too_large", "binary attachments over the message size limit")
+        if not pkt.add_attachment(data):
+            return
+        del self._binary_packet[eio_sid]
+        namespace = pkt.namespace or "/"
+        if pkt.packet_type == packet.BINARY_EVENT:
+            await self._handle_event(eio_sid, namespace, pkt.id, pkt.data)
+        else:
+            await self._handle_ack(eio_sid, namespace, pkt.id, pkt.data)
+        self.client_errors.good(eio_sid)
+
+    async def _over_limits(self, eio_sid: str, data: str, problem: str) -> None:
+        """An event too deep or with too long a number is an invalid payload, answered as one; anything else that
+        deep is malformed."""
+        kind, namespace, ack_id, event = _header(data)
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if kind != packet.EVENT or sid is None or not self.manager.is_connected(sid, namespace):
+            raise ProtocolError("limits", f"a packet {problem}")
+        self.client_errors.report(eio_sid, "limits", f"an event {problem}")
+        answer = await self._owner.refuse_limits(sid, event, problem, ack_id is not None)
+        if ack_id is not None:
+            await self._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=ack_id, data=answer))
+
+    async def _handle_connect(self, eio_sid: str, namespace: str | None, data: Any) -> None:
+        namespace = namespace or "/"
+        if not (namespace in self.handlers or namespace in self.namespace_handlers or namespace in self.namespaces):
+            # Upstream sends the bare string 'Unable to connect'; socket.io-client reads `data.message`.
+            await self._send_packet(
+                eio_sid,
+                self.packet_class(packet.CONNECT_ERROR, data={"message": "Invalid namespace"}, namespace=namespace),
+            )
+            return
+        await super()._handle_connect(eio_sid, namespace, data)
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if sid is not None and self.manager.is_connected(sid, namespace):
+            self.eio.authenticated(eio_sid)
+            if namespace == self._owner.namespace:
+                await self._owner.after_connect(sid)
+
+    async def _handle_eio_disconnect(self, eio_sid: str, reason: Any) -> None:
+        self.client_errors.forget(eio_sid)
+        await super()._handle_eio_disconnect(eio_sid, reason)
+
+    # -- the hooks eventcat's server needs ----------------------------------------------------------------------------
+
+    async def _handle_event_internal(
+        self, server: socketio.AsyncServer, sid: str, eio_sid: str, data: list[Any], namespace: str, id: int | None
+    ) -> None:
+        # An event handler cannot tell whether the client passed an ack callback; the packet id says so, so event
+        # dispatch for the catalog's namespace is taken over here.
+        if namespace != self._owner.namespace:  # another namespace's own handlers (the Admin UI's `/admin`)
+            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
+            return
+        answer = await self._owner.dispatch(sid, str(data[0]), tuple(data[1:]), wants_ack=id is not None)
+        if id is not None:
+            await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=answer))
+
+    async def _send_packet(self, eio_sid: str, pkt: Any) -> None:
+        # The CONNECT reply carries the private session id a client needs to recover its session later.
+        if pkt.packet_type == packet.CONNECT and isinstance(pkt.data, dict) and "sid" in pkt.data:
+            pid = self._owner.pid_of(pkt.data["sid"])
+            if pid:
+                pkt.data = {**pkt.data, "pid": pid}
+        await super()._send_packet(eio_sid, pkt)
