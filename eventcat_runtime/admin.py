@@ -10,6 +10,10 @@
 
 Both HTTP paths ask for HTTP Basic credentials (the same username and password). Without credentials configured
 none of this exists: `/admin` answers 404 and the `/admin` namespace refuses every connection.
+
+No secret reaches an admin view: the handshakes the Admin UI lists have the token query parameter and the
+`Authorization` and `Cookie` headers replaced by `[redacted]`, and a socket is reported only once its CONNECT
+has been accepted (python-socketio's instrumentation reports it before the connect handler runs).
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from socketio.async_admin import InstrumentedAsyncServer
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -50,6 +56,54 @@ _CDN_LINKS = {
         "vendor/mdi/css/materialdesignicons.min.css"
     ],
 }
+
+
+REDACTED = "[redacted]"
+# Handshake headers (as python-socketio names them: lower case, underscores) that carry credentials.
+SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy_authorization"})
+
+
+class Instrumentation(InstrumentedAsyncServer):  # type: ignore[misc]
+    """python-socketio's Admin UI instrumentation, with secrets kept out of what it reports."""
+
+    def __init__(self, sio: Any, *, secret_query: frozenset[str], **options: Any) -> None:
+        self.secret_query = secret_query
+        super().__init__(sio, **options)
+
+    def serialize_socket(self, sid: str, namespace: str, eio_sid: str | None = None) -> dict[str, Any]:
+        socket: dict[str, Any] = super().serialize_socket(sid, namespace, eio_sid)
+        handshake = socket["handshake"]
+        handshake["headers"] = {
+            name: REDACTED if name in SECRET_HEADERS else value for name, value in handshake["headers"].items()
+        }
+        handshake["query"] = {
+            name: REDACTED if name in self.secret_query else value for name, value in handshake["query"].items()
+        }
+        return socket
+
+    async def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
+        if event != "connect":
+            return await super()._trigger_event(event, namespace, *args)
+        # Upstream reports `socket_connected` before the connect handler decides; here only once it has accepted.
+        sid = args[0]
+        started = time.time()
+        self.sio.manager._timestamps[sid] = started
+        try:
+            accepted = await self.sio._InstrumentedAsyncServer__trigger_event(event, namespace, *args)
+        except BaseException:
+            self.sio.manager._timestamps.pop(sid, None)
+            raise
+        if accepted is False:
+            self.sio.manager._timestamps.pop(sid, None)
+            return accepted
+        eio_sid = self.sio.manager.eio_sid_from_sid(sid, namespace)
+        when = datetime.fromtimestamp(started, UTC).isoformat()
+        await self.sio.emit(
+            "socket_connected", (self.serialize_socket(sid, namespace, eio_sid), when), namespace=self.admin_namespace
+        )
+        if not self.sio.eio._get_socket(eio_sid).upgraded:
+            self.sio.start_background_task(self._check_for_upgrade, eio_sid, sid, namespace)
+        return accepted
 
 
 @dataclass(frozen=True)
@@ -172,7 +226,9 @@ class Admin:
         self.node_modules = node_modules
         self.rates = EventRates(server)
         self.started = time.monotonic()
-        self.instrumented = server.sio.instrument(
+        self.instrumented = Instrumentation(
+            server.sio,
+            secret_query=frozenset({server.registry.auth.query_param}),
             auth=credentials.socketio_auth,
             mode=ui_mode,
             read_only=True,
@@ -271,11 +327,15 @@ class Admin:
 
     def routes(self) -> list[BaseRoute]:
         ui: list[BaseRoute] = [Route("/", self.ui_index), Route("/index.html", self.ui_index)]
+        # Only folders that exist are mounted: StaticFiles answers 500 (a RuntimeError) for every path under a
+        # missing one; without the files, `/admin/ui/` says how to install them and every other path is a 404.
         if self.node_modules is not None:
             for prefix, package in (("/vendor/mdi", "@mdi/font"), ("/vendor/roboto", "@fontsource/roboto")):
-                ui.append(Mount(prefix, StaticFiles(directory=self.node_modules / package, check_dir=False)))
-            dist = self.node_modules / UI_PACKAGE / "ui" / "dist"
-            ui.append(Mount("/", StaticFiles(directory=dist, check_dir=False)))
+                if (self.node_modules / package).is_dir():
+                    ui.append(Mount(prefix, StaticFiles(directory=self.node_modules / package)))
+            dist = self.ui_dir()
+            if dist is not None:
+                ui.append(Mount("/", StaticFiles(directory=dist)))
         return [
             Route("/admin", self.page, methods=["GET"]),
             Route("/admin/ui", lambda request: RedirectResponse("/admin/ui/"), methods=["GET"]),

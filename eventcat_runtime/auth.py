@@ -66,11 +66,13 @@ class JwtVerifier:
                 options={"require": ["exp"], "verify_aud": False},
             )
         except jwt.ExpiredSignatureError:
+            _numeric_dates(jwt.decode(token, options={"verify_signature": False}))  # verified: only the dates are read
             raise EventError(ErrorCode.TOKEN_EXPIRED, "the token has expired; refresh it and reconnect") from None
         except jwt.MissingRequiredClaimError as exc:
             raise EventError(ErrorCode.AUTH_INVALID, f"the token has no '{exc.claim}' claim") from None
         except jwt.InvalidTokenError as exc:
             raise EventError(ErrorCode.AUTH_INVALID, f"the token was refused: {exc}") from None
+        _numeric_dates(claims)
         user = claims.get(self.user_claim)
         if not isinstance(user, str) or not user:
             raise EventError(ErrorCode.AUTH_INVALID, f"the token has no '{self.user_claim}' claim")
@@ -94,6 +96,17 @@ class JwtVerifier:
         if key is None:
             raise ValueError(f"issuing {algorithm} tokens needs a key")
         return jwt.encode(dict(claims), key, algorithm=algorithm)
+
+
+# RFC 7519 §2: NumericDate is a JSON number. PyJWT coerces a string ("1796153531") with int(); it is refused here.
+_DATE_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _numeric_dates(claims: Mapping[str, Any]) -> None:
+    for name in _DATE_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (not isinstance(value, int | float) or isinstance(value, bool)):
+            raise EventError(ErrorCode.AUTH_INVALID, f"the token's '{name}' is not a NumericDate (a JSON number)")
 
 
 _validators: dict[str, jsonschema.protocols.Validator] = {}

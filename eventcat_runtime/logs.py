@@ -1,15 +1,57 @@
-"""Structured logs: one JSON object per line, with the socket, user, event and code when a record has them."""
+"""Structured logs: one JSON object per line, with the socket, user, event and code when a record has them.
+
+Secrets never reach a log line: every record that goes through `configure`'s handler has the values of token query
+parameters, `Authorization` credentials and anything shaped like a JWT replaced by `[redacted]`, in its message
+and its fields (uvicorn logs each WebSocket's path with its query string, `?token=...` included).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 # Attributes a LogRecord always has; anything else came in through `extra=` and is logged as a field.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+REDACTED = "[redacted]"
+# Query parameters that carry credentials in Socket.IO apps; `configure` adds the catalog's own.
+SECRET_PARAMS = ("token", "access_token", "auth", "jwt", "password", "api_key")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+_CREDENTIALS = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces secrets in a record's message and string fields (the record is rewritten, not dropped)."""
+
+    def __init__(self, params: Iterable[str] = SECRET_PARAMS) -> None:
+        super().__init__()
+        names = "|".join(sorted({re.escape(p) for p in params}))
+        self._query = re.compile(rf"(?i)([?&;](?:{names})=)[^&\s\"'#]*")
+
+    def redact(self, text: str) -> str:
+        if "=" in text:
+            text = self._query.sub(rf"\g<1>{REDACTED}", text)
+        if "eyJ" in text:
+            text = _JWT.sub(REDACTED, text)
+        if " " in text:
+            text = _CREDENTIALS.sub(rf"\g<1> {REDACTED}", text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, self.redact(value))
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,12 +85,34 @@ class TextFormatter(logging.Formatter):
         return text
 
 
-def configure(level: str = "info", fmt: str = "json") -> None:
-    """Route the `eventcat` loggers (and uvicorn's) to stderr in the chosen format."""
+def redact_at_source(secret_params: Iterable[str] = ()) -> None:
+    """Redact uvicorn's records where they are made, whatever handler (an app's, pytest's) takes them: its
+    WebSocket lines carry the query string. Idempotent."""
+    for name in ("uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactSecrets)]
+        logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
+
+
+# python-socketio and python-engineio log each packet, with its data, at info: never below warning here.
+_PROTOCOL_LOGGERS = ("socketio", "engineio")
+
+
+def configure(level: str = "info", fmt: str = "json", secret_params: Iterable[str] = ()) -> None:
+    """Route the `eventcat` loggers (and uvicorn's, python-socketio's and python-engineio's) to stderr in the chosen
+    format, secrets redacted (`secret_params`: query parameters beyond SECRET_PARAMS that carry credentials)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    for name in ("eventcat", "uvicorn.error"):
+    handler.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
+    chosen = logging.getLevelName(level.upper())
+    for name in ("eventcat", "uvicorn.error", "uvicorn.access", *_PROTOCOL_LOGGERS):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
-        logger.setLevel(level.upper())
+        logger.setLevel(max(chosen, logging.WARNING) if name in _PROTOCOL_LOGGERS else chosen)
         logger.propagate = False
+    # python-socketio and python-engineio add a plain handler of their own to these unless one is set.
+    for name in ("socketio.server", "engineio.server"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.setLevel(max(chosen, logging.WARNING))
+        logger.propagate = True

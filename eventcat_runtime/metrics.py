@@ -21,6 +21,7 @@ Served at `GET /metrics` in the Prometheus text format. Every name starts with `
 | `eventcat_reconnect_throttled_total` | counter | connections told to back off (reconnection storms) |
 | `eventcat_replay_log_entries` | gauge | |
 | `eventcat_admin_auth_failures_total` | counter | wrong Admin UI or `/admin` credentials |
+| `eventcat_protocol_errors_total` | counter | `kind`: client input refused below the catalog (protocol.py): `engineio_packet`, `socketio_packet`, `binary_attachment`, `limits`, `too_large`, `handshake_timeout`, `too_many_pending` |
 
 plus the process collector's `process_cpu_seconds_total`, `process_resident_memory_bytes` and so on.
 """
@@ -37,6 +38,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .monitor import Monitor
+from .protocol import PROTOCOL_ERROR_KINDS
 
 if TYPE_CHECKING:
     from .server import EventServer
@@ -80,6 +82,15 @@ class _StatsCollector:
         for key, count in self._prefixed("auth_refused"):
             auth.add_metric([key], count)
         yield auth
+        protocol = CounterMetricFamily(
+            "eventcat_protocol_errors", "Client input refused by the protocol layer, by kind.", labels=["kind"]
+        )
+        for kind in PROTOCOL_ERROR_KINDS:
+            protocol.add_metric([kind], stats.get(f"protocol_error:{kind}", 0))
+        for kind, count in self._prefixed("protocol_error"):
+            if kind not in PROTOCOL_ERROR_KINDS:
+                protocol.add_metric([kind], count)
+        yield protocol
         outbound = [name for name, spec in server.registry.events.items() if not spec.inbound]
         inbound = [name for name, spec in server.registry.events.items() if spec.inbound]
         for prefix, (name, help_text) in _BY_EVENT.items():

@@ -57,6 +57,18 @@ _BINARY_TYPES = (packet.BINARY_EVENT, packet.BINARY_ACK)
 _EVENT_NAME = re.compile(r'\["((?:[^"\\]|\\.){1,200})"')
 
 
+# Every kind of ProtocolError, listed so that /metrics shows each from zero.
+PROTOCOL_ERROR_KINDS = (
+    "engineio_packet",
+    "socketio_packet",
+    "binary_attachment",
+    "limits",
+    "too_large",
+    "handshake_timeout",
+    "too_many_pending",
+)
+
+
 class ProtocolError(Exception):
     """Input that breaks the Engine.IO or Socket.IO protocol: the connection is closed."""
 
@@ -384,7 +396,7 @@ def _check_payload(pkt: Any) -> None:
     else:  # CONNECT_ERROR is the server's; anything else is no Socket.IO packet
         raise ProtocolError("socketio_packet", f"a packet of type {kind!r} from a client")
     if not ok:
-        raise ProtocolError("socketio_packet", f"a {packet.packet_names[kind]} packet with an invalid payload")
+        raise ProtocolError("socketio_packet", f"a packet of type {packet.packet_names[kind]} with an invalid payload")
     if kind in _BINARY_TYPES:
         if pkt.attachment_count < 1:
             raise ProtocolError("binary_attachment", "a binary packet that declares no attachment")
@@ -484,7 +496,9 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             await self._handle_connect(eio_sid, namespace, pkt.data)
         elif connected is None:
             # socket.io's server closes a client that sends to a namespace it has not joined ("invalid state").
-            raise ProtocolError("socketio_packet", f"a {packet.packet_names[kind]} packet for {namespace}, not joined")
+            raise ProtocolError(
+                "socketio_packet", f"a packet of type {packet.packet_names[kind]} for {namespace}, not joined"
+            )
         elif kind == packet.DISCONNECT:
             await self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
             if not any(self.manager.sid_from_eio_sid(eio_sid, n) for n in list(self.manager.get_namespaces())):
@@ -570,3 +584,41 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             if pid:
                 pkt.data = {**pkt.data, "pid": pid}
         await super()._send_packet(eio_sid, pkt)
+
+
+# -- the ASGI entry point ----------------------------------------------------------------------------------------
+
+# Node's default (`--max-http-header-size`): the request line and every header together. uvicorn's default HTTP
+# parser sets no limit, and python-socketio keeps each session's headers for as long as it lives.
+MAX_HEADER_BYTES = 16 * 1024
+
+
+class GuardedASGIApp(socketio.ASGIApp):  # type: ignore[misc]
+    """python-socketio's ASGI app (Socket.IO at its path, the other app for the rest) behind a header size limit."""
+
+    def __init__(self, *args: Any, max_header_bytes: int = MAX_HEADER_BYTES, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_header_bytes = max_header_bytes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            for name, value in scope.get("headers") or ():
+                size += len(name) + len(value) + 4
+            if size > self.max_header_bytes:
+                await _header_fields_too_large(scope, send, self.max_header_bytes)
+                return
+        await super().__call__(scope, receive, send)
+
+
+async def _header_fields_too_large(scope: dict[str, Any], send: Any, limit: int) -> None:
+    body = f"request header fields too large: at most {limit} bytes, the request line included\n".encode()
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 431, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+    elif "websocket.http.response" in (scope.get("extensions") or {}):
+        await send({"type": "websocket.http.response.start", "status": 431, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        await send({"type": "websocket.close", "code": 1009})

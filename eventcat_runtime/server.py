@@ -25,7 +25,7 @@ from .handlers import Connection, EventContext, HandlerBase
 from .limits import JsonLimits
 from .monitor import Monitor
 from .policy import InMemoryPolicy, RoomPolicy
-from .protocol import SocketIOServer
+from .protocol import GuardedASGIApp, SocketIOServer
 from .ratelimit import RateLimiter
 from .recovery import Recovery
 from .registry import EventSpec, Registry, RoomTarget
@@ -125,7 +125,7 @@ class EventServer:
         self.handlers = handlers
 
     def asgi_app(self, other: Any = None) -> socketio.ASGIApp:
-        return socketio.ASGIApp(self.sio, other_asgi_app=other, on_startup=self.start, on_shutdown=self.stop)
+        return GuardedASGIApp(self.sio, other_asgi_app=other, on_startup=self.start, on_shutdown=self.stop)
 
     async def start(self) -> None:
         """Start the loops: cleanup on a schedule and, in scale-out mode, delivery from the shared log."""

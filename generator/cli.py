@@ -378,6 +378,35 @@ def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "largest max_payload_bytes + 4096]",
 )
 @click.option(
+    "--handshake-timeout",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds a session has to complete an authenticated CONNECT before it is closed (0: no deadline).",
+)
+@click.option(
+    "--max-pending-per-address",
+    type=click.IntRange(0),
+    default=32,
+    show_default=True,
+    help="Sessions not authenticated yet that one client address may hold; more get 429 (0: no cap).",
+)
+@click.option(
+    "--max-json-depth",
+    type=click.IntRange(1),
+    default=64,
+    show_default=True,
+    help="Deepest nesting of arrays and objects in a message (the packet's own array counts); deeper events get "
+    "VALIDATION_ERROR.",
+)
+@click.option(
+    "--max-number-length",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="Longest number in a message, in characters; longer ones get VALIDATION_ERROR.",
+)
+@click.option(
     "--ws-compression/--no-ws-compression",
     default=True,
     show_default=True,
@@ -426,6 +455,10 @@ def serve(
     rate_connection: str,
     rate_abuse: str,
     max_buffer_bytes: int | None,
+    handshake_timeout: float,
+    max_pending_per_address: int,
+    max_json_depth: int,
+    max_number_length: int,
     ws_compression: bool,
     http_compression: bool,
     compression_threshold: int,
@@ -468,6 +501,10 @@ def serve(
             rate_connection=rate_connection,
             rate_abuse=rate_abuse,
             max_buffer_bytes=max_buffer_bytes,
+            handshake_timeout=handshake_timeout,
+            max_pending_per_address=max_pending_per_address,
+            max_json_depth=max_json_depth,
+            max_number_length=max_number_length,
             ws_compression=ws_compression,
             http_compression=http_compression,
             compression_threshold=compression_threshold,

@@ -12,8 +12,10 @@ from eventcat_runtime import InMemoryPolicy
 from eventcat_runtime.admin import Admin, AdminCredentials, disabled_routes
 from eventcat_runtime.auth import JwtVerifier
 from eventcat_runtime.http import create_http_app
+from eventcat_runtime.limits import JsonLimits
 from eventcat_runtime.metrics import Metrics, metrics_route
 from eventcat_runtime.policy import RedisPolicy
+from eventcat_runtime.protocol import GuardedASGIApp
 from eventcat_runtime.publisher import log_key
 from eventcat_runtime.ratelimit import Rate, RateLimiter, RateLimits
 from eventcat_runtime.recovery import Recovery
@@ -119,6 +121,9 @@ def build(settings: Settings, client_manager: socketio.AsyncManager | None = Non
         cors_allowed_origins=settings.cors_allowed_origins,
         max_http_buffer_size=buffer_size(REGISTRY, settings),
         recovery=recovery,
+        handshake_timeout=settings.handshake_timeout,
+        max_pending_per_address=settings.max_pending_per_address,
+        json_limits=JsonLimits(settings.max_json_depth, settings.max_number_length),
     )
     # Long-polling responses: gzip/deflate from the threshold up, as for the HTTP routes.
     server.sio.eio.http_compression = settings.http_compression
@@ -151,5 +156,5 @@ def build(settings: Settings, client_manager: socketio.AsyncManager | None = Non
         [Middleware(GZipMiddleware, minimum_size=settings.compression_threshold)] if settings.http_compression else []
     )
     http = create_http_app(server, settings.service_token, routes, middleware)
-    app.asgi = socketio.ASGIApp(server.sio, other_asgi_app=http, on_startup=app.startup)
+    app.asgi = GuardedASGIApp(server.sio, other_asgi_app=http, on_startup=app.startup)
     return app

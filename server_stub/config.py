@@ -41,6 +41,13 @@ class Settings:
     # Largest Engine.IO message accepted (None: 3 × the catalog's largest limit + 4 KiB); longer ones close the
     # connection before they are parsed.
     max_buffer_bytes: int | None = None
+    # Hostile input (README, "Security"): a session with no authenticated CONNECT after this many seconds is closed
+    # (0: never); at most this many such sessions per client address (0: no cap); the deepest JSON nesting and the
+    # longest number an event may hold, checked before it is decoded.
+    handshake_timeout: float = 10.0
+    max_pending_per_address: int = 32
+    max_json_depth: int = 64
+    max_number_length: int = 100
     # WebSocket permessage-deflate; gzip on HTTP responses (routes and long-polling) from this many bytes up.
     ws_compression: bool = True
     http_compression: bool = True

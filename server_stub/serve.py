@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import uvicorn
 from eventcat_runtime import logs
+from rez_realtime import REGISTRY
 
 from . import demo, wsdeflate
 from .app import RezApp, build
@@ -53,6 +54,7 @@ def prepare(settings: Settings) -> tuple[RezApp, str | None]:
 
 def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
     settings = app.settings
+    logs.redact_at_source([app.server.registry.auth.query_param])
     return uvicorn.Config(
         app.asgi,
         host=settings.host,
@@ -71,7 +73,7 @@ def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
 
 
 def run(settings: Settings) -> None:
-    logs.configure(settings.log_level, settings.log_format)
+    logs.configure(settings.log_level, settings.log_format, [REGISTRY.auth.query_param])
     app, token = prepare(settings)
     if token is not None:
         print(demo.banner(settings.host, settings.port, token, str(app.settings.service_token)), flush=True)

@@ -89,4 +89,15 @@ def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
                     logger=logging.getLogger("uvicorn.error"),
                 )
 
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.handshake_exc is not None and not self.handshake_initiated and not self.close_sent:
+                # websockets answers an upgrade request it refuses (414 for a request line over 8 KiB, 431 for a
+                # header line over 8 KiB or more than 128 headers, 400 for a malformed one), but uvicorn never sends
+                # that answer nor closes: the client would wait until its own timeout.
+                self.logger.warning("WebSocket upgrade refused: %s", self.conn.handshake_exc)
+                self.handshake_complete = self.close_sent = True
+                self.transport.write(b"".join(self.conn.data_to_send()))
+                self.transport.close()
+
     return ThresholdDeflateProtocol

@@ -1,0 +1,169 @@
+"""The contract with python-socketio's, python-engineio's and uvicorn's internals that eventcat's protocol layer
+relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, server_stub/wsdeflate.py).
+
+The libraries are pinned exactly in pyproject.toml. When one is upgraded, these tests say which touch point to
+review: a digest of every upstream method eventcat overrides or copies, the private names it reads, and the
+behaviour each override changes, checked without a network. The live behaviour is proven by
+tests/test_hostile_input.py and tests/test_protocol_conformance.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+import re
+import tomllib
+from importlib import metadata
+from typing import Any
+
+import engineio
+import pytest
+import socketio
+from engineio import async_socket
+from rez_realtime import REGISTRY
+from socketio import async_admin
+from socketio import packet as sio_packet
+from uvicorn.config import Config
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+
+from eventcat_runtime.admin import Admin, AdminCredentials, Instrumentation
+from eventcat_runtime.auth import JwtVerifier
+from eventcat_runtime.protocol import (
+    ConnectedOnlyManager,
+    EngineIOServer,
+    EngineIOSocket,
+    SocketIOServer,
+    _header,
+)
+from eventcat_runtime.server import EventServer
+
+from .conftest import ROOT
+
+# Upstream methods eventcat overrides (calling them) or copies (`copied`): the digest of their source on the pinned
+# version. A new digest means upstream changed: read the new source, adapt the override, then update the digest.
+UPSTREAM = {
+    "engineio.AsyncServer._handle_connect (copied into EngineIOServer)": (
+        engineio.AsyncServer._handle_connect,
+        "5bd7edc1d1ae115a",
+    ),
+    "engineio AsyncSocket._websocket_handler": (async_socket.AsyncSocket._websocket_handler, "27f120df4d717a24"),
+    "engineio AsyncSocket.handle_post_request": (async_socket.AsyncSocket.handle_post_request, "82dca119a261a959"),
+    "socketio.AsyncServer._handle_eio_message (replaced by SocketIOServer)": (
+        socketio.AsyncServer._handle_eio_message,
+        "bef50fc0e1635921",
+    ),
+    "socketio.AsyncServer._handle_connect": (socketio.AsyncServer._handle_connect, "c97c480cf777de36"),
+    "socketio.AsyncServer._handle_event_internal": (socketio.AsyncServer._handle_event_internal, "472e8b723a12d507"),
+    "socketio InstrumentedAsyncServer._trigger_event (connect branch copied)": (
+        async_admin.InstrumentedAsyncServer._trigger_event,
+        "7971763acf36ffbb",
+    ),
+    "socketio InstrumentedAsyncServer.serialize_socket": (
+        async_admin.InstrumentedAsyncServer.serialize_socket,
+        "435b68cabdb5e801",
+    ),
+    "socketio BaseManager.get_participants": (socketio.AsyncManager.get_participants, "7d78ad681c95de5b"),
+}
+
+
+def digest(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", list(UPSTREAM))
+def test_upstream_source_is_the_one_the_overrides_were_written_for(name: str) -> None:
+    """Each overridden or copied upstream method is byte for byte the pinned version's."""
+    function, expected = UPSTREAM[name]
+    assert digest(function) == expected, f"{name} changed upstream: review eventcat_runtime/protocol.py"
+
+
+def test_installed_versions_are_the_pinned_ones() -> None:
+    """The versions the contract was written for are the ones pyproject.toml pins and the ones installed."""
+    pins = {}
+    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?==([0-9.]+)", requirement)
+        if found:
+            pins[found.group(1).lower()] = found.group(2)
+    for package in ("python-socketio", "python-engineio", "uvicorn", "websockets"):
+        assert package in pins, f"{package} must be pinned exactly"
+        assert metadata.version(package) == pins[package], package
+
+
+def server() -> EventServer:
+    return EventServer(REGISTRY, verifier=JwtVerifier(secret="x" * 32))
+
+
+def test_the_servers_are_eventcats_own() -> None:
+    """python-socketio builds its Engine.IO server from `_engineio_server_class`; the manager is ours by default."""
+    events = server()
+    assert isinstance(events.sio, SocketIOServer)
+    assert isinstance(events.sio.eio, EngineIOServer)
+    assert isinstance(events.sio.manager, ConnectedOnlyManager)
+    socket = EngineIOSocket(events.sio.eio, "sid")
+    for name in ("queue", "closed", "closing", "upgraded", "connected", "sid", "server"):
+        assert hasattr(socket, name), name
+    for name in ("_upgrades", "_generate_sid_cookie", "_ok", "_bad_request", "_unauthorized", "_service_task"):
+        assert callable(getattr(events.sio.eio, name)), name
+    for name in ("start_service_task", "ping_interval_grace_period", "sockets", "max_http_buffer_size"):
+        assert hasattr(events.sio.eio, name), name
+    assert isinstance(events.sio._binary_packet, dict)
+
+
+async def test_a_pending_connection_is_in_no_room() -> None:
+    """Upstream lists a connection in its namespace before its CONNECT is answered; ours does not."""
+    manager = server().sio.manager
+    sid = await manager.pre_connect("eio-1", "/")
+    assert sid in manager.pending_connect["/"]
+    assert list(manager.get_participants("/", None)) == []
+    await manager.connect(sid, "/")
+    assert list(manager.get_participants("/", None)) == [(sid, "eio-1")]
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        '2["heartbeat",{}]',
+        '217["heartbeat",{}]',
+        '2/admin,["x"]',
+        '2/admin,42["x",1]',
+        '2/admin?a=b,3["x"]',
+        '51-["upload",{"_placeholder":true,"num":0}]',
+        '51-/chat,9["upload",{"_placeholder":true,"num":0}]',
+        "3/admin,5[]",
+        "0/admin,",
+        "0",
+    ],
+)
+def test_the_packet_header_is_read_as_python_socketio_decodes_it(encoded: str) -> None:
+    """`_header` (used before decoding, for over-limit events) agrees with python-socketio's own decoder."""
+    decoded = sio_packet.Packet(encoded_packet=encoded)
+    kind, namespace, ack_id, event = _header(encoded)
+    assert (kind, namespace, ack_id) == (decoded.packet_type, decoded.namespace or "/", decoded.id)
+    if isinstance(decoded.data, list) and decoded.data and isinstance(decoded.data[0], str):
+        assert event == decoded.data[0]
+
+
+async def test_admin_instrumentation_is_wired_through_eventcats_subclass() -> None:
+    """instrument() stores the server's handler under a mangled name; the subclass's connect report uses it."""
+    events = server()
+    admin = Admin(events, AdminCredentials("ops", "pw"), ui_mode="development")
+    try:
+        assert isinstance(admin.instrumented, Instrumentation)
+        assert callable(events.sio._InstrumentedAsyncServer__trigger_event)
+        assert events.sio._trigger_event.__func__ is Instrumentation._trigger_event
+        assert isinstance(events.sio.manager._timestamps, dict)
+    finally:
+        await admin.stop()
+
+
+def test_the_sans_io_websocket_protocol_exposes_what_wsdeflate_reads() -> None:
+    """server_stub/wsdeflate.py answers refused upgrades through these attributes of uvicorn's protocol."""
+    config = Config(app=lambda *a: None, ws="websockets-sansio")
+    config.load()
+    protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=None)
+    for name in ("handshake_initiated", "handshake_complete", "close_sent", "transport", "conn", "logger"):
+        assert hasattr(protocol, name), name
+    assert hasattr(protocol.conn, "handshake_exc") and protocol.conn.handshake_exc is None
+    assert isinstance(protocol.logger, logging.Logger)
