@@ -21,7 +21,7 @@ Served at `GET /metrics` in the Prometheus text format. Every name starts with `
 | `eventcat_reconnect_throttled_total` | counter | connections told to back off (reconnection storms) |
 | `eventcat_replay_log_entries` | gauge | |
 | `eventcat_admin_auth_failures_total` | counter | wrong Admin UI or `/admin` credentials |
-| `eventcat_protocol_errors_total` | counter | `kind`: client input refused below the catalog (protocol.py): `engineio_packet`, `socketio_packet`, `binary_attachment`, `limits`, `too_large`, `handshake_timeout`, `too_many_pending` |
+| `eventcat_protocol_errors_total` | counter | `kind`: input refused below the catalog (protocol.PROTOCOL_ERROR_KINDS) |
 
 plus the process collector's `process_cpu_seconds_total`, `process_resident_memory_bytes` and so on.
 """

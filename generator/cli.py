@@ -348,6 +348,13 @@ def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Seconds a dropped client has to come back and get every event it missed.  [default: the catalog's "
     "recovery.window_seconds, else 300]",
 )
+@click.option(
+    "--cors-allowed-origins",
+    envvar="CORS_ALLOWED_ORIGINS",
+    default="*",
+    show_default=True,
+    help="Origins browsers may connect from, comma-separated (`*`: any).  [env: CORS_ALLOWED_ORIGINS]",
+)
 @click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
 @click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
 @click.option(
@@ -449,6 +456,7 @@ def serve(
     mode: str,
     redis_url: str | None,
     recovery_window: float | None,
+    cors_allowed_origins: str,
     log_level: str,
     log_format: str,
     rate_limits: bool,
@@ -495,6 +503,7 @@ def serve(
             mode=mode,
             redis_url=redis_url,
             recovery_window=recovery_window,
+            cors_allowed_origins=cors_allowed_origins,
             log_level=log_level,
             log_format=log_format,
             rate_limits=rate_limits,

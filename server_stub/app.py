@@ -99,6 +99,12 @@ def buffer_size(registry: Registry, settings: Settings) -> int:
     return 3 * largest + 4096
 
 
+def cors_origins(value: str) -> str | list[str]:
+    """`*`, or the comma-separated origins as the list python-engineio compares the `Origin` header with."""
+    origins = [origin.strip() for origin in value.split(",") if origin.strip()]
+    return "*" if not origins or origins == ["*"] else origins
+
+
 def limiter_for(settings: Settings) -> RateLimiter | None:
     if not settings.rate_limits:
         return None
@@ -118,7 +124,7 @@ def build(settings: Settings, client_manager: socketio.AsyncManager | None = Non
         policy=policy,
         mode=settings.mode,
         client_manager=client_manager,
-        cors_allowed_origins=settings.cors_allowed_origins,
+        cors_allowed_origins=cors_origins(settings.cors_allowed_origins),
         max_http_buffer_size=buffer_size(REGISTRY, settings),
         recovery=recovery,
         handshake_timeout=settings.handshake_timeout,

@@ -21,13 +21,6 @@ import engineio
 import pytest
 import socketio
 from engineio import async_socket
-from rez_realtime import REGISTRY
-from socketio import async_admin
-from socketio import packet as sio_packet
-from uvicorn.config import Config
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from uvicorn.server import ServerState
-
 from eventcat_runtime.admin import Admin, AdminCredentials, Instrumentation
 from eventcat_runtime.auth import JwtVerifier
 from eventcat_runtime.protocol import (
@@ -38,6 +31,12 @@ from eventcat_runtime.protocol import (
     _header,
 )
 from eventcat_runtime.server import EventServer
+from rez_realtime import REGISTRY
+from socketio import async_admin
+from socketio import packet as sio_packet
+from uvicorn.config import Config
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
 
 from .conftest import ROOT
 
