@@ -53,6 +53,8 @@ RESERVED_EVENTS = frozenset(
 # Engine.IO packet types a client may send (Engine.IO v4: OPEN is the server's alone).
 _CLIENT_EIO_TYPES = frozenset("123456")
 _BINARY_TYPES = (packet.BINARY_EVENT, packet.BINARY_ACK)
+# Binary attachments one packet may declare (upstream reads up to ten digits of them, then waits for them all).
+MAX_ATTACHMENTS = 256
 # The event name at the start of an EVENT packet's JSON, read without decoding the rest.
 _EVENT_NAME = re.compile(r'\["((?:[^"\\]|\\.){1,200})"')
 
@@ -170,7 +172,8 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
 
     async def handle_post_request(self, environ: dict[str, Any]) -> None:
         limit = self.server.max_http_buffer_size
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        declared = str(environ.get("CONTENT_LENGTH") or "0")
+        length = int(declared) if declared.isdigit() else limit + 1  # no number: refused as too large to read
         if length > limit:
             self.server.protocol_error(self.sid, ProtocolError("too_large", f"a {length}-byte POST (limit {limit})"))
             # Upstream raises here, then closes the session by waiting for its queue to drain: with no GET pending
@@ -214,7 +217,7 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.handshake_timeout: float = 10.0
-        self.max_pending_per_address: int = 32
+        self.max_pending_per_address: int = 128
         self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
         self._pending: dict[str, tuple[str, asyncio.TimerHandle | None]] = {}
         self._pending_by_address: Counter[str] = Counter()
@@ -222,6 +225,11 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
     def protocol_error(self, sid: str, error: ProtocolError) -> None:
         if self.on_protocol_error is not None:
             self.on_protocol_error(sid, error)
+
+    def _method_not_found(self) -> dict[str, Any]:
+        # Upstream answers 405; the Engine.IO protocol's reference test suite expects 400 for a method other than
+        # GET, POST or OPTIONS ("fails with an invalid request method"), as socket.io's server answers.
+        return self._bad_request("Method not allowed")  # type: ignore[no-any-return]
 
     # -- sessions not authenticated yet ---------------------------------------------------------------------------
 
@@ -398,8 +406,8 @@ def _check_payload(pkt: Any) -> None:
     if not ok:
         raise ProtocolError("socketio_packet", f"a packet of type {packet.packet_names[kind]} with an invalid payload")
     if kind in _BINARY_TYPES:
-        if pkt.attachment_count < 1:
-            raise ProtocolError("binary_attachment", "a binary packet that declares no attachment")
+        if not 1 <= pkt.attachment_count <= MAX_ATTACHMENTS:
+            raise ProtocolError("binary_attachment", f"a binary packet declaring {pkt.attachment_count} attachments")
         _check_placeholders(data, pkt.attachment_count)
     elif pkt.attachment_count:
         raise ProtocolError("binary_attachment", "attachments on a packet that is not binary")
@@ -511,6 +519,10 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             return
         elif kind == packet.EVENT:
             await self._handle_event(eio_sid, namespace, pkt.id, pkt.data)
+        elif pkt.id not in self.manager.callbacks.get(connected, {}):
+            # socket.io's server ignores an ACK nobody awaits; upstream logs a warning for each one.
+            self.client_errors.report(eio_sid, "socketio_packet", f"an ACK {pkt.id} for no event sent")
+            return
         else:
             await self._handle_ack(eio_sid, namespace, pkt.id, pkt.data)
         self.client_errors.good(eio_sid)

@@ -74,7 +74,7 @@ class EventServer:
         max_http_buffer_size: int = 1_000_000,
         recovery: Recovery | None = None,
         handshake_timeout: float = 10.0,
-        max_pending_per_address: int = 32,
+        max_pending_per_address: int = 128,
         json_limits: JsonLimits | None = None,
     ) -> None:
         self.registry = registry

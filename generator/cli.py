@@ -394,9 +394,9 @@ def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--max-pending-per-address",
     type=click.IntRange(0),
-    default=32,
+    default=128,
     show_default=True,
-    help="Sessions not authenticated yet that one client address may hold; more get 429 (0: no cap).",
+    help="Sessions not authenticated yet that one client address may hold at once; more get 429 (0: no cap).",
 )
 @click.option(
     "--max-json-depth",

@@ -45,7 +45,7 @@ class Settings:
     # (0: never); at most this many such sessions per client address (0: no cap); the deepest JSON nesting and the
     # longest number an event may hold, checked before it is decoded.
     handshake_timeout: float = 10.0
-    max_pending_per_address: int = 32
+    max_pending_per_address: int = 128
     max_json_depth: int = 64
     max_number_length: int = 100
     # WebSocket permessage-deflate; gzip on HTTP responses (routes and long-polling) from this many bytes up.
