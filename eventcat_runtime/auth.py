@@ -56,7 +56,7 @@ class JwtVerifier:
             raise EventError(ErrorCode.AUTH_INVALID, "the token is not a JWT") from None
         algorithm = str(header.get("alg", ""))
         if algorithm not in self.algorithms:
-            raise EventError(ErrorCode.AUTH_INVALID, f"tokens signed with '{algorithm}' are not accepted")
+            raise EventError(ErrorCode.AUTH_INVALID, f"tokens signed with {algorithm[:20]!r} are not accepted")
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,

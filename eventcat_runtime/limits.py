@@ -15,19 +15,21 @@ _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[{]|[\]}]|-?[0-9][0-9.eE+-]*')
 
 
 class JsonLimits:
-    """The deepest nesting (arrays and objects) and the longest number, in characters, a message may hold."""
+    """The deepest nesting (arrays and objects) of an event's payload and the longest number, in characters, it may
+    hold. Messages are checked whole: the packet's own array around the arguments is one level more."""
 
     def __init__(self, max_depth: int = 64, max_number_length: int = 100) -> None:
         if max_depth < 1 or max_number_length < 1:
             raise ValueError("JSON limits must be at least 1")
         self.max_depth = max_depth
         self.max_number_length = max_number_length
+        self._deepest = max_depth + 1
         # Quick screen: a run of more digits than the limit somewhere in the text (maybe inside a string).
         self._long_digits = re.compile(f"[0-9]{{{max_number_length + 1}}}")
 
     def problem(self, text: str) -> str | None:
         """`None` when the text is within the limits; otherwise what is over them, for the client."""
-        deep = text.count("[") + text.count("{") > self.max_depth
+        deep = text.count("[") + text.count("{") > self._deepest
         long = self._long_digits.search(text) is not None
         if not deep and not long:
             return None
@@ -39,7 +41,7 @@ class JsonLimits:
                 continue
             if first in "[{":
                 depth += 1
-                if depth > self.max_depth:
+                if depth > self._deepest:
                     return f"nested more than {self.max_depth} levels deep"
             elif first in "]}":
                 depth -= 1

@@ -22,6 +22,10 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "ta
 REDACTED = "[redacted]"
 # Query parameters that carry credentials in Socket.IO apps; `configure` adds the catalog's own.
 SECRET_PARAMS = ("token", "access_token", "auth", "jwt", "password", "api_key")
+# A secret as a JSON member: the Socket.IO CONNECT's `{"token": ...}`, as python-engineio logs each packet.
+_JSON_SECRET = re.compile(
+    r'(?i)("(?:token|access_token|jwt|password|secret|authorization|api_key)"\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _CREDENTIALS = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 
@@ -37,6 +41,8 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         if "=" in text:
             text = self._query.sub(rf"\g<1>{REDACTED}", text)
+        if '"' in text:
+            text = _JSON_SECRET.sub(rf'\g<1>"{REDACTED}"', text)
         if "eyJ" in text:
             text = _JWT.sub(REDACTED, text)
         if " " in text:
@@ -94,6 +100,18 @@ def redact_at_source(secret_params: Iterable[str] = ()) -> None:
         logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
 
 
+def library_logger(name: str, secret_params: Iterable[str] = ()) -> logging.Logger:
+    """The logger python-socketio or python-engineio is given: secrets redacted where records are made (python-
+    engineio logs every packet with its data at info, a CONNECT's token included), and at warning unless an app
+    chose a level (upstream's own default logger is at error)."""
+    logger = logging.getLogger(name)
+    logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactSecrets)]
+    logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    return logger
+
+
 # python-socketio and python-engineio log each packet, with its data, at info: never below warning here.
 _PROTOCOL_LOGGERS = ("socketio", "engineio")
 
@@ -110,9 +128,5 @@ def configure(level: str = "info", fmt: str = "json", secret_params: Iterable[st
         logger.handlers[:] = [handler]
         logger.setLevel(max(chosen, logging.WARNING) if name in _PROTOCOL_LOGGERS else chosen)
         logger.propagate = False
-    # python-socketio and python-engineio add a plain handler of their own to these unless one is set.
-    for name in ("socketio.server", "engineio.server"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = []
-        logger.setLevel(max(chosen, logging.WARNING))
-        logger.propagate = True
+    for name in ("socketio.server", "engineio.server"):  # their records reach the handler of the loggers above
+        library_logger(name, secret_params).setLevel(max(chosen, logging.WARNING))

@@ -32,7 +32,7 @@ import logging
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import engineio
@@ -43,6 +43,7 @@ from engineio import packet as eio_packet
 from socketio import packet
 
 from .limits import JsonLimits
+from .logs import library_logger
 
 log = logging.getLogger("eventcat.protocol")
 
@@ -166,11 +167,46 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     """One Engine.IO session, closed on malformed input, and closable at once whatever its transport."""
 
     server: EngineIOServer
+    # Long-polling requests in progress: the protocol allows one GET and one POST at a time.
+    _polling = False
+    _posting = False
 
     async def _websocket_handler(self, ws: Any) -> Any:
         return await super()._websocket_handler(_GuardedWebSocket(ws, self))
 
+    async def handle_get_request(self, environ: dict[str, Any]) -> Any:
+        if self.closed and self.queue.empty():
+            raise eio_exceptions.EngineIOError()  # nothing left to deliver (a queued CLOSE is, once): 400
+        upgrade = "upgrade" in str(environ.get("HTTP_CONNECTION", "")).lower()
+        if upgrade or self.upgrading or self.upgraded:
+            return await super().handle_get_request(environ)
+        if self._polling:
+            # Engine.IO protocol: a second GET while one is pending MUST be answered 400 and the session closed
+            # (the pending one gets the CLOSE packet). Upstream serves both.
+            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", "two long-polling GETs at once"))
+            await self.terminate()
+            raise eio_exceptions.EngineIOError()
+        self._polling = True
+        try:
+            return await super().handle_get_request(environ)
+        finally:
+            self._polling = False
+
     async def handle_post_request(self, environ: dict[str, Any]) -> None:
+        if self.closed:
+            raise eio_exceptions.EngineIOError()  # a closed session takes nothing more: 400
+        if self._posting:
+            # As for GETs: a second POST while one is in progress is a 400 and the end of the session.
+            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", "two long-polling POSTs at once"))
+            await self.terminate()
+            raise eio_exceptions.EngineIOError()
+        self._posting = True
+        try:
+            await self._post(environ)
+        finally:
+            self._posting = False
+
+    async def _post(self, environ: dict[str, Any]) -> None:
         limit = self.server.max_http_buffer_size
         declared = str(environ.get("CONTENT_LENGTH") or "0")
         length = int(declared) if declared.isdigit() else limit + 1  # no number: refused as too large to read
@@ -196,6 +232,15 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             return
         if self.closed:
             return  # nothing more is read from a closed session (a polling body may hold several packets)
+        kind = pkt.packet_type
+        if kind in (eio_packet.PING, eio_packet.NOOP):
+            # Upstream raises UnknownPacketError: ignored on a WebSocket, but on long-polling it closes the session by
+            # waiting for a GET that may never come, and the POST is never answered. Ignored on both here.
+            return
+        if kind == eio_packet.CLOSE and not self.upgraded:
+            # Upstream aborts, so a pending GET waits out the ping timeout; it gets the CLOSE packet here.
+            await self.close(wait=False, abort=False, reason=self.server.reason.CLIENT_DISCONNECT)
+            return
         await super().receive(pkt)
 
     async def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
@@ -214,6 +259,8 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
 class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
     """python-engineio's server with eventcat's sockets, the handshake deadline and the per-address cap."""
 
+    sockets: dict[str, Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.handshake_timeout: float = 10.0
@@ -225,6 +272,37 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
     def protocol_error(self, sid: str, error: ProtocolError) -> None:
         if self.on_protocol_error is not None:
             self.on_protocol_error(sid, error)
+
+    def _get_socket(self, sid: str) -> Any:
+        # Upstream drops a closed session here and raises KeyError, which its GET path answers 400 but its POST path
+        # lets through (a 500 with a traceback). The session is returned as it is: a GET still receives a CLOSE
+        # waiting in its queue, anything else is answered 400 by the socket; the service task drops it later.
+        try:
+            return self.sockets[sid]
+        except KeyError:
+            raise KeyError("Session not found") from None
+
+    async def send_packet(self, sid: str, pkt: Any) -> None:
+        socket = self.sockets.get(sid)
+        if socket is not None and not socket.closed:  # upstream's _get_socket raised for a closed one
+            await socket.send(pkt)
+
+    def _ok(self, packets: Any = None, headers: Any = None, jsonp_index: Any = None) -> dict[str, Any]:
+        response: dict[str, Any] = super()._ok(packets=packets, headers=headers, jsonp_index=jsonp_index)
+        if packets is None and jsonp_index is None:
+            response["response"] = b"ok"  # what the Engine.IO protocol answers a POST (upstream: "OK")
+        return response
+
+    async def disconnect(self, sid: str | None = None) -> None:
+        """Close one session (or all) without waiting for it to be read: upstream waits until the client has taken
+        the CLOSE packet, which a long-polling client without a pending GET never does."""
+        for socket in [self.sockets.get(sid)] if sid is not None else list(self.sockets.values()):
+            if socket is not None:
+                await socket.terminate(self.reason.SERVER_DISCONNECT)
+        if sid is None:
+            self.sockets = {}
+        else:
+            self.sockets.pop(sid, None)
 
     def _method_not_found(self) -> dict[str, Any]:
         # Upstream answers 405; the Engine.IO protocol's reference test suite expects 400 for a method other than
@@ -271,8 +349,8 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
 
     async def _handle_connect(self, environ: dict[str, Any], transport: str, jsonp_index: int | None = None) -> Any:
         """Upstream's handshake (python-engineio 4.15.1, `AsyncServer._handle_connect`) with eventcat's socket class,
-        a 400 without a `transport` (Engine.IO protocol: the query MUST name it; upstream assumes polling), and 429
-        past the per-address cap of sessions not authenticated yet."""
+        a 400 without a `transport` (Engine.IO protocol: the query MUST name it; upstream assumes polling), 429 past
+        the per-address cap of sessions not authenticated yet, and `pingInterval` in whole milliseconds."""
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         if "transport" not in query:
             return self._bad_request("Transport unknown")
@@ -297,7 +375,8 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
                 "sid": sid,
                 "upgrades": self._upgrades(sid, transport),
                 "pingTimeout": int(self.ping_timeout * 1000),
-                "pingInterval": int(self.ping_interval + self.ping_interval_grace_period) * 1000,
+                # Upstream truncates to whole seconds before converting (a 0.3 s interval was announced as 0).
+                "pingInterval": int((self.ping_interval + self.ping_interval_grace_period) * 1000),
                 "maxPayload": self.max_http_buffer_size,
             },
         )
@@ -396,7 +475,7 @@ def _check_payload(pkt: Any) -> None:
         ok = isinstance(data, list) and bool(data)
         if ok:
             name = data[0]
-            ok = (isinstance(name, str) and name not in RESERVED_EVENTS) or (
+            ok = (isinstance(name, str) and name not in RESERVED_EVENTS and _is_unicode(name)) or (
                 isinstance(name, int) and not isinstance(name, bool)
             )
     elif kind in (packet.ACK, packet.BINARY_ACK):
@@ -413,8 +492,18 @@ def _check_payload(pkt: Any) -> None:
         raise ProtocolError("binary_attachment", "attachments on a packet that is not binary")
 
 
-def _header(text: str) -> tuple[int | None, str, int | None, str]:
-    """Type, namespace, ack id and event name (or "") of an encoded Socket.IO packet, its JSON left undecoded."""
+def _is_unicode(text: str) -> bool:
+    """False for a string with a lone surrogate (JSON's "\ud800"): it could not even be echoed back as UTF-8."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _header(text: str) -> tuple[int | None, str, int | None, str, str]:
+    """Type, namespace, ack id, event name (or "") and the JSON text of an encoded Socket.IO packet, read as
+    python-socketio reads them but without decoding the JSON."""
     kind = int(text[0]) if text[:1].isdigit() else None
     rest = text[1:]
     dash = rest.find("-")
@@ -428,8 +517,10 @@ def _header(text: str) -> tuple[int | None, str, int | None, str]:
     digits = 0
     while digits < len(rest) and digits < 100 and rest[digits].isdigit():
         digits += 1
+    if rest[digits : digits + 1].isdigit():
+        raise ProtocolError("socketio_packet", "an ack id of more than 100 digits")
     name = _EVENT_NAME.match(rest, digits)
-    return kind, namespace, int(rest[:digits]) if digits else None, name.group(1) if name else ""
+    return kind, namespace, int(rest[:digits]) if digits else None, name.group(1) if name else "", rest[digits:]
 
 
 class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
@@ -440,9 +531,13 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
     (`refuse_limits`).
     """
 
-    def __init__(self, owner: Any, *, json_limits: JsonLimits, stats: Counter[str], **kwargs: Any) -> None:
+    def __init__(
+        self, owner: Any, *, json_limits: JsonLimits, stats: Counter[str], secret_params: Sequence[str], **kwargs: Any
+    ) -> None:
         if kwargs.get("client_manager") is None:
             kwargs["client_manager"] = ConnectedOnlyManager()
+        kwargs["logger"] = library_logger("socketio.server", secret_params)
+        kwargs["engineio_logger"] = library_logger("engineio.server", secret_params)
         super().__init__(**kwargs)
         self._owner = owner
         self.json_limits = json_limits
@@ -486,10 +581,12 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             return
         if not isinstance(data, str):
             raise ProtocolError("binary_attachment", "a binary message with no packet awaiting it")
-        problem = self.json_limits.problem(data)
-        if problem is not None:
-            await self._over_limits(eio_sid, data, problem)
-            return
+        if self.json_limits.problem(data) is not None:  # the whole text first: two C-level scans
+            kind, namespace, ack_id, event, body = _header(data)
+            problem = self.json_limits.problem(body)  # the JSON alone: the header's digits are no number
+            if problem is not None:
+                await self._over_limits(eio_sid, kind, namespace, ack_id, event, problem)
+                return
         try:
             pkt = self.packet_class(encoded_packet=data)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
@@ -543,10 +640,11 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             await self._handle_ack(eio_sid, namespace, pkt.id, pkt.data)
         self.client_errors.good(eio_sid)
 
-    async def _over_limits(self, eio_sid: str, data: str, problem: str) -> None:
+    async def _over_limits(
+        self, eio_sid: str, kind: int | None, namespace: str, ack_id: int | None, event: str, problem: str
+    ) -> None:
         """An event too deep or with too long a number is an invalid payload, answered as one; anything else that
         deep is malformed."""
-        kind, namespace, ack_id, event = _header(data)
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
         if kind != packet.EVENT or sid is None or not self.manager.is_connected(sid, namespace):
             raise ProtocolError("limits", f"a packet {problem}")
@@ -620,7 +718,46 @@ class GuardedASGIApp(socketio.ASGIApp):  # type: ignore[misc]
             if size > self.max_header_bytes:
                 await _header_fields_too_large(scope, send, self.max_header_bytes)
                 return
+        if scope["type"] == "http" and scope.get("method") == "POST" and self._engineio_request(scope):
+            scope, receive = await self._with_length(scope, receive)
         await super().__call__(scope, receive, send)
+
+    def _engineio_request(self, scope: dict[str, Any]) -> bool:
+        return self.engineio_path is None or bool(
+            self._ensure_trailing_slash(scope["path"]).startswith(self.engineio_path)
+        )
+
+    async def _with_length(self, scope: dict[str, Any], receive: Any) -> tuple[dict[str, Any], Any]:
+        """A long-polling POST without Content-Length (chunked) read here, up to the limit: python-engineio reads a
+        body by its Content-Length only, so it took a chunked one as empty (its packets were lost) or, unbounded,
+        would buffer any size. Past the limit the body is dropped and the session refused as for a declared size."""
+        headers = scope.get("headers") or []
+        if any(name.lower() == b"content-length" for name, _ in headers):
+            return scope, receive
+        engine: Any = getattr(self.engineio_server, "eio", self.engineio_server)  # socketio's app holds the server
+        limit: int = engine.max_http_buffer_size
+        body = bytearray()
+        more = True
+        while more:
+            event = await receive()
+            if event["type"] != "http.request":
+                break
+            if len(body) <= limit:
+                body += event.get("body") or b""
+            more = bool(event.get("more_body"))
+        length = len(body) if len(body) <= limit else limit + 1
+        data = bytes(body) if len(body) <= limit else b""
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                later: dict[str, Any] = await receive()
+                return later
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+
+        return {**scope, "headers": [*headers, (b"content-length", str(length).encode())]}, replay
 
 
 async def _header_fields_too_large(scope: dict[str, Any], send: Any, limit: int) -> None:

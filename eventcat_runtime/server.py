@@ -100,8 +100,7 @@ class EventServer:
             namespaces=[self.namespace],
             cors_allowed_origins=cors_allowed_origins,
             max_http_buffer_size=max_http_buffer_size,
-            logger=False,
-            engineio_logger=False,
+            secret_params=[registry.auth.query_param],
         )
         # Sessions that have not authenticated: closed after the deadline, and only so many per client address.
         self.sio.eio.handshake_timeout = handshake_timeout
@@ -365,10 +364,11 @@ class EventServer:
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)
         if spec is None or not spec.inbound or spec.handler is None:
+            shown = event if len(event) <= 100 else event[:100] + "…"  # a made-up name is echoed, not amplified
             raise EventError(
                 ErrorCode.UNKNOWN_EVENT,
-                f"'{event}' is not a client-to-server event of this API",
-                {"event": event},
+                f"'{shown}' is not a client-to-server event of this API",
+                {"event": shown},
             )
         payload = parse_inbound(event, args, spec.model, spec.max_payload_bytes)
         self._check_caller(spec, payload, conn)

@@ -53,7 +53,16 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
             f"{event}: {path + ': ' if path else ''}{problem}",
             {"event": event, "errors": [{"path": path, "message": problem}]},
         ) from None
-    size = len(text.encode())
+    try:
+        size = len(text.encode())
+    except UnicodeEncodeError:  # JSON's "\ud800" decodes to a lone surrogate, which no UTF-8 text can carry
+        problem = "a string holds a lone surrogate (\\ud800-\\udfff alone is not Unicode)"
+        path = _first_non_json(args[0])
+        raise EventError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{event}: {path + ': ' if path else ''}{problem}",
+            {"event": event, "errors": [{"path": path, "message": problem}]},
+        ) from None
     if size > max_bytes:
         raise EventError(
             ErrorCode.PAYLOAD_TOO_LARGE,
@@ -83,6 +92,8 @@ def _first_non_json(value: Any, path: str = "") -> str:
         return path
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
+        if isinstance(key, str) and not _is_unicode(key):
+            return f"{path}.{key!r}" if path else repr(key)
         found = _first_non_json(item, f"{path}.{key}" if path else str(key))
         if found or _is_non_json(item):
             return found
@@ -92,7 +103,17 @@ def _first_non_json(value: Any, path: str = "") -> str:
 def _is_non_json(value: Any) -> bool:
     if isinstance(value, bytes | bytearray):
         return True
+    if isinstance(value, str):
+        return not _is_unicode(value)
     return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_wire(payload: Any, model: Any) -> tuple[Any, Any]:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from eventcat_runtime import logs
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -74,6 +75,9 @@ def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
             _loop: asyncio.AbstractEventLoop | None = None,
         ) -> None:
             super().__init__(config, server_state, app_state, _loop)
+            # websockets logs every frame (a CONNECT's token included) and, for a refused upgrade, a traceback, at
+            # debug on uvicorn's logger: its own logger here, redacted and at warning unless chosen otherwise.
+            frames = logs.library_logger("eventcat.websockets")
             if config.ws_per_message_deflate:
                 # As uvicorn builds it, but for the extension factory.
                 self.conn = ServerProtocol(
@@ -86,8 +90,11 @@ def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
                         )
                     ],
                     max_size=config.ws_max_size,
-                    logger=logging.getLogger("uvicorn.error"),
+                    logger=frames,
                 )
+            else:
+                self.conn.logger = frames
+            self.conn.debug = frames.isEnabledFor(logging.DEBUG)
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)

@@ -12,14 +12,21 @@ import contextlib
 import itertools
 import socket
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 import socketio
+import uvicorn
+from eventcat_runtime.auth import JwtVerifier
+from eventcat_runtime.handlers import HandlerBase
+from eventcat_runtime.http import create_http_app
+from eventcat_runtime.registry import Registry
+from eventcat_runtime.server import EventServer
 
-from server_stub.app import RezApp, build
+from server_stub import wsdeflate
+from server_stub.app import RezApp, buffer_size, build
 from server_stub.config import Settings
 from server_stub.serve import GracefulServer, uvicorn_config
 
@@ -216,5 +223,110 @@ async def serve(settings: Settings | None = None) -> Any:
     finally:
         await live.close_clients()
         server.should_exit = True
+        await asyncio.wait_for(task, 15)
+        listener.close()
+
+
+# -- any generated catalog -----------------------------------------------------------------------------------------
+
+
+class _QuietUvicorn(uvicorn.Server):
+    """uvicorn for a bare EventServer: says goodbye to its clients first, leaves the signal handlers alone."""
+
+    def __init__(self, config: uvicorn.Config, event_server: EventServer) -> None:
+        super().__init__(config)
+        self.event_server = event_server
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.event_server.shutdown()
+        await super().shutdown(sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class RegistryServer:
+    """A live EventServer of any generated registry (the REZ app's LiveServer, without the REZ parts)."""
+
+    server: EventServer
+    handlers: HandlerBase
+    url: str
+    port: int
+    clients: list[Client] = field(default_factory=list)
+
+    async def connect(self, user: str, *, token: str | None = None, via_query: bool = False) -> Client:
+        """A real python-socketio client over WebSocket, authenticated as user, once its CONNECT is answered."""
+        token = token or make_token(user)
+        sio = socketio.AsyncClient(reconnection=False)
+        client = Client(sio, user)
+
+        def record(event: str, payload: Any = None, *rest: Any) -> None:
+            client.received.append((event, payload))
+            if rest:
+                client.offsets.append(rest[0])
+            client._arrived.set()
+
+        sio.on("*", record)
+        url = f"{self.url}?token={token}" if via_query else self.url
+        await sio.connect(url, auth=None if via_query else {"token": token}, transports=["websocket"], wait_timeout=5)
+        self.clients.append(client)
+        return client
+
+    async def close_clients(self) -> None:
+        await asyncio.gather(*(c.close() for c in self.clients))
+        self.clients.clear()
+
+
+@contextlib.asynccontextmanager
+async def serve_registry(
+    registry: Registry, handlers: HandlerBase | Callable[[EventServer], HandlerBase], **settings: Any
+) -> AsyncIterator[RegistryServer]:
+    """Serve any generated registry on a free 127.0.0.1 port, wired as server_stub/app.py wires the REZ app.
+
+    handlers: an instance of the package's `EventHandlers` subclass, or a function of the EventServer returning one
+    (generated handlers take the typed emitter, which needs the server). settings: EventServer keyword arguments
+    (mode, recovery, max_http_buffer_size, and whatever limits it grows); `max_buffer_bytes` as in Settings.
+    """
+    buffer = buffer_size(registry, Settings(max_buffer_bytes=settings.pop("max_buffer_bytes", None)))
+    settings.setdefault("max_http_buffer_size", buffer)
+    verifier = JwtVerifier(secret=SECRET, user_claim=registry.auth.user_claim, user_schema=registry.auth.user_schema)
+    server = EventServer(registry, verifier=verifier, **settings)
+    attached = handlers(server) if callable(handlers) and not isinstance(handlers, HandlerBase) else handlers
+    server.attach(attached)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    threshold = Settings().compression_threshold
+    config = uvicorn.Config(
+        # /healthz and the publish API beside Socket.IO, as the REZ app has them.
+        server.asgi_app(create_http_app(server, SERVICE_TOKEN)),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        ws=wsdeflate.protocol_class(threshold),
+        ws_per_message_deflate=True,
+        ws_max_size=server.sio.eio.max_http_buffer_size,
+    )
+    runner = _QuietUvicorn(config, server)
+    task = asyncio.create_task(runner.serve(sockets=[listener]))
+    deadline = time.monotonic() + 10
+    while not runner.started:
+        if task.done():
+            task.result()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the test server did not start")
+        await asyncio.sleep(0.01)
+    live = RegistryServer(server, attached, f"http://127.0.0.1:{port}", port)
+    try:
+        yield live
+    finally:
+        await live.close_clients()
+        runner.should_exit = True
         await asyncio.wait_for(task, 15)
         listener.close()

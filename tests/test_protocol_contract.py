@@ -138,7 +138,7 @@ async def test_a_pending_connection_is_in_no_room() -> None:
 def test_the_packet_header_is_read_as_python_socketio_decodes_it(encoded: str) -> None:
     """`_header` (used before decoding, for over-limit events) agrees with python-socketio's own decoder."""
     decoded = sio_packet.Packet(encoded_packet=encoded)
-    kind, namespace, ack_id, event = _header(encoded)
+    kind, namespace, ack_id, event, _ = _header(encoded)
     assert (kind, namespace, ack_id) == (decoded.packet_type, decoded.namespace or "/", decoded.id)
     if isinstance(decoded.data, list) and decoded.data and isinstance(decoded.data[0], str):
         assert event == decoded.data[0]
