@@ -1169,6 +1169,20 @@ async def test_admin_ui_path_traversal_is_404(rez: LiveServer, path: str) -> Non
     assert b"root:" not in data and b"[project]" not in data and b'"dependencies"' not in data
 
 
+async def test_admin_ui_without_its_files_is_404_not_500(tmp_path: Any) -> None:
+    """With admin credentials but the UI's npm files not installed (a fresh install without `npm ci`): the page says
+    how to install them (503) and every path under /admin/ui/, traversal or not, is 404, never 500."""
+    credentials = base64.b64encode(f"{ADMIN[0]}:{ADMIN[1]}".encode()).decode()
+    async with serve(settings(admin_username=ADMIN[0], admin_password=ADMIN[1], admin_node_modules=tmp_path)) as live:
+        async with httpx.AsyncClient(base_url=live.url, timeout=BOUND) as http:
+            index = await http.get("/admin/ui/", headers={"Authorization": f"Basic {credentials}"})
+            assert index.status_code == 503 and "npm ci" in index.text, (index.status_code, index.text)
+        for path in ("/admin/ui/..%2F..%2Fetc%2Fpasswd", "/admin/ui/app.js", "/admin/ui/vendor/mdi/x.css"):
+            request = f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {credentials}\r\nConnection: close\r\n\r\n"
+            status, data, _ = await raw_http(live.port, request.encode())
+            assert status == 404, (path, status, data[:300])
+
+
 def protocol_errors(text: str) -> tuple[float, set[str]]:
     total, kinds = 0.0, set()
     for family in text_string_to_metric_families(text):
