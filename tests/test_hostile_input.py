@@ -1178,7 +1178,8 @@ async def test_admin_ui_without_its_files_is_404_not_500(tmp_path: Any) -> None:
             index = await http.get("/admin/ui/", headers={"Authorization": f"Basic {credentials}"})
             assert index.status_code == 503 and "npm ci" in index.text, (index.status_code, index.text)
         for path in ("/admin/ui/..%2F..%2Fetc%2Fpasswd", "/admin/ui/app.js", "/admin/ui/vendor/mdi/x.css"):
-            request = f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {credentials}\r\nConnection: close\r\n\r\n"
+            head = f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {credentials}\r\n"
+            request = head + "Connection: close\r\n\r\n"
             status, data, _ = await raw_http(live.port, request.encode())
             assert status == 404, (path, status, data[:300])
 
