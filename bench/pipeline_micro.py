@@ -7,7 +7,9 @@ so emits stop before the transport), then times, in a loop on one event loop:
 - its steps: `parse_inbound` (re-encode + size check + strict JSON validation), the `caller` check, the handler
   (room policy, the receipt, `support_message_read` through the typed emitter: outbound validation, replay log,
   python-socketio's emit), the ack's validation;
-- `raw handler`: what raw_socketio.py's handler does for the same event (membership, receipt, emit, ack dict).
+- `raw handler`: what raw_socketio.py's handler does for the same event (membership, receipt, emit, ack dict);
+- the protocol checks eventcat_runtime/protocol.py runs on every inbound message before python-socketio decodes
+  it (JSON limits screen, payload shape), beside that decode for scale.
 
 The transport's cost per event (uvicorn, websockets, engine.io, socket.io) is the same for both servers; this
 script shows the part that differs. Prints one JSON object. Diagnostic only: it reaches into private methods.
@@ -50,7 +52,9 @@ async def main() -> None:
     from eventcat_runtime.emitter import validate_outbound
     from eventcat_runtime.handlers import Connection
     from eventcat_runtime.policy import Principal
+    from eventcat_runtime.protocol import _check_payload
     from eventcat_runtime.validation import parse_inbound, to_wire
+    from socketio import packet
 
     from server_stub.app import build
     from server_stub.config import Settings
@@ -72,6 +76,11 @@ async def main() -> None:
 
     first = await server.dispatch("sid_1", "message_read", (PAYLOAD,), True)
     assert first == [{"ok": True}], first
+
+    # What protocol.py checks on every inbound message before python-socketio's decoder and the pipeline run.
+    encoded = packet.Packet(packet.EVENT, data=["message_read", PAYLOAD], id=7).encode()
+    decoded = packet.Packet(encoded_packet=encoded)
+    limits = server.sio.json_limits
 
     sio = socketio.AsyncServer(async_mode="asgi")
     receipts: deque[tuple[str, str, str, str]] = deque(maxlen=1000)
@@ -105,6 +114,11 @@ async def main() -> None:
         "      validate_outbound alone": lambda: validate_outbound(out_spec, read, True),
         "  ack validation (to_wire {ok: true})": lambda: to_wire({"ok": True}, spec.ack_model),
         "raw handler (membership, receipt, emit, ack dict)": raw_handler,
+        "protocol checks before dispatch (limits screen, payload shape)": lambda: (
+            limits.problem(encoded),
+            _check_payload(decoded),
+        ),
+        "  python-socketio's packet decode, for scale": lambda: packet.Packet(encoded_packet=encoded),
     }
     out = {}
     for name, step in steps.items():
