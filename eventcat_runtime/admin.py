@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engineio.async_socket import AsyncSocket
 from socketio.async_admin import InstrumentedAsyncServer
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -63,12 +64,34 @@ REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy_authorization"})
 
 
+# The methods of python-engineio's socket class that upstream's instrument() replaces for the whole process.
+_SOCKET_HOOKS = ("handle_post_request", "_websocket_handler", "_send_ping")
+
+
 class Instrumentation(InstrumentedAsyncServer):  # type: ignore[misc]
-    """python-socketio's Admin UI instrumentation, with secrets kept out of what it reports."""
+    """python-socketio's Admin UI instrumentation, with secrets kept out of what it reports, and bound to one server.
+
+    Upstream's instrument() patches python-engineio's socket class for the whole process, each patch calling the one
+    it saved before: a second instrumented server in the process makes every WebSocket and every ping recurse until
+    RecursionError. Here the class is put back at once and the server's own sockets (protocol.EngineIOSocket) call
+    this instance's hooks.
+    """
 
     def __init__(self, sio: Any, *, secret_query: frozenset[str], **options: Any) -> None:
         self.secret_query = secret_query
         super().__init__(sio, **options)
+
+    def instrument(self) -> None:
+        originals = {name: AsyncSocket.__dict__[name] for name in _SOCKET_HOOKS}
+        super().instrument()
+        for name, method in originals.items():
+            setattr(AsyncSocket, name, method)
+        self.sio.eio.instrumentation = self
+
+    def uninstrument(self) -> None:
+        super().uninstrument()  # its class-level part puts back what it saved: the originals
+        if getattr(self.sio.eio, "instrumentation", None) is self:
+            self.sio.eio.instrumentation = None
 
     def serialize_socket(self, sid: str, namespace: str, eio_sid: str | None = None) -> dict[str, Any]:
         socket: dict[str, Any] = super().serialize_socket(sid, namespace, eio_sid)
@@ -242,7 +265,6 @@ class Admin:
     async def stop(self) -> None:
         await self.rates.stop()
         await self.instrumented.shutdown()
-        # instrument() patches engine.io's socket class for the whole process: put it back.
         with contextlib.suppress(AttributeError):
             self.instrumented.uninstrument()
 

@@ -44,6 +44,7 @@ from socketio import packet
 
 from .limits import JsonLimits
 from .logs import library_logger
+from .validation import is_unicode
 
 log = logging.getLogger("eventcat.protocol")
 
@@ -172,7 +173,18 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     _posting = False
 
     async def _websocket_handler(self, ws: Any) -> Any:
-        return await super()._websocket_handler(_GuardedWebSocket(ws, self))
+        guarded = _GuardedWebSocket(ws, self)
+        hooks = self.server.instrumentation
+        if hooks is not None:  # the Admin UI's byte and packet counts (admin.Instrumentation), this server's only
+            return await type(hooks)._eio_websocket_handler(self, hooks, guarded)
+        return await super()._websocket_handler(guarded)
+
+    async def _send_ping(self) -> None:
+        hooks = self.server.instrumentation
+        if hooks is not None and hooks.mode == "development":  # it lists the socket again with each ping
+            await type(hooks)._eio_send_ping(self, hooks)
+            return
+        await super()._send_ping()
 
     async def handle_get_request(self, environ: dict[str, Any]) -> Any:
         if self.closed and self.queue.empty():
@@ -216,8 +228,12 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             # that never happens, and the request is never answered. Closed first, that later close is a no-op.
             await self.terminate()
             raise eio_exceptions.ContentTooLongError()
+        hooks = self.server.instrumentation
         try:
-            await super().handle_post_request(environ)
+            if hooks is not None:
+                await type(hooks)._eio_handle_post_request(self, hooks, environ)
+            else:
+                await super().handle_post_request(environ)
         except (ValueError, KeyError, IndexError) as exc:  # upstream would log a traceback and answer 200
             self.server.protocol_error(self.sid, ProtocolError("engineio_packet", f"a bad long-polling payload: {exc}"))
             await self.terminate()
@@ -263,6 +279,8 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The Admin UI's instrumentation of this server's sockets (admin.Instrumentation), when there is one.
+        self.instrumentation: Any = None
         self.handshake_timeout: float = 10.0
         self.max_pending_per_address: int = 128
         self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
@@ -475,7 +493,7 @@ def _check_payload(pkt: Any) -> None:
         ok = isinstance(data, list) and bool(data)
         if ok:
             name = data[0]
-            ok = (isinstance(name, str) and name not in RESERVED_EVENTS and _is_unicode(name)) or (
+            ok = (isinstance(name, str) and name not in RESERVED_EVENTS and is_unicode(name)) or (
                 isinstance(name, int) and not isinstance(name, bool)
             )
     elif kind in (packet.ACK, packet.BINARY_ACK):
@@ -490,15 +508,6 @@ def _check_payload(pkt: Any) -> None:
         _check_placeholders(data, pkt.attachment_count)
     elif pkt.attachment_count:
         raise ProtocolError("binary_attachment", "attachments on a packet that is not binary")
-
-
-def _is_unicode(text: str) -> bool:
-    """False for a string with a lone surrogate (JSON's "\ud800"): it could not even be echoed back as UTF-8."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _header(text: str) -> tuple[int | None, str, int | None, str, str]:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import socketio
 from pydantic import BaseModel, ValidationError
 
+from . import logs
 from .auth import JwtVerifier, token_from
 from .emitter import Delivered, outbound_spec, targets, validate_outbound
 from .errors import ErrorCode, EventError
@@ -102,6 +103,8 @@ class EventServer:
             max_http_buffer_size=max_http_buffer_size,
             secret_params=[registry.auth.query_param],
         )
+        # uvicorn logs each WebSocket's path with its query string, `?token=` included: redacted where it is made.
+        logs.redact_at_source([registry.auth.query_param])
         # Sessions that have not authenticated: closed after the deadline, and only so many per client address.
         self.sio.eio.handshake_timeout = handshake_timeout
         self.sio.eio.max_pending_per_address = max_pending_per_address
@@ -325,10 +328,9 @@ class EventServer:
         conn = self.connections.get(sid)
         if conn is None:
             return []
-        if self.limiter is not None:
-            limited = self.limiter.check(sid, event)
-            if limited is not None:
-                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
+        limited = await self._rate_limited(conn, event, wants_ack)
+        if limited is not None:
+            return limited
         started = time.perf_counter()
         try:
             ack = await self._handle(conn, event, args, wants_ack)
@@ -345,15 +347,23 @@ class EventServer:
             error = EventError(ErrorCode.INTERNAL_ERROR, f"{event}: the server failed; the event was not processed")
             return await self._refuse(conn, event, error, wants_ack)
 
+    async def _rate_limited(self, conn: Connection, event: str, wants_ack: bool) -> list[Any] | None:
+        """The refusal's ack arguments when the event is over a rate limit (checked before anything is parsed)."""
+        if self.limiter is None:
+            return None
+        limited = self.limiter.check(conn.sid, event)
+        if limited is None:
+            return None
+        return await self.limiter.refuse(self, conn, event, limited, wants_ack)
+
     async def refuse_limits(self, sid: str, event: str, problem: str, wants_ack: bool) -> list[Any]:
         """An event whose JSON is nested too deep or holds too long a number, refused before it is decoded."""
         conn = self.connections.get(sid)
         if conn is None:
             return []
-        if self.limiter is not None:
-            limited = self.limiter.check(sid, event)
-            if limited is not None:
-                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
+        limited = await self._rate_limited(conn, event, wants_ack)
+        if limited is not None:
+            return limited
         error = EventError(
             ErrorCode.VALIDATION_ERROR,
             f"{event or 'the event'}: the payload is {problem}",

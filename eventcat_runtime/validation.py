@@ -47,21 +47,12 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
         text = json.dumps(args[0], separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         problem = "binary data is not JSON" if isinstance(exc, TypeError) else "Infinity and NaN are not JSON"
-        path = _first_non_json(args[0])
-        raise EventError(
-            ErrorCode.VALIDATION_ERROR,
-            f"{event}: {path + ': ' if path else ''}{problem}",
-            {"event": event, "errors": [{"path": path, "message": problem}]},
-        ) from None
+        raise _not_json(event, args[0], problem) from None
     try:
         size = len(text.encode())
     except UnicodeEncodeError:  # JSON's "\ud800" decodes to a lone surrogate, which no UTF-8 text can carry
-        problem = "a string holds a lone surrogate (\\ud800-\\udfff alone is not Unicode)"
-        path = _first_non_json(args[0])
-        raise EventError(
-            ErrorCode.VALIDATION_ERROR,
-            f"{event}: {path + ': ' if path else ''}{problem}",
-            {"event": event, "errors": [{"path": path, "message": problem}]},
+        raise _not_json(
+            event, args[0], "a string holds a lone surrogate (\\ud800-\\udfff alone is not Unicode)"
         ) from None
     if size > max_bytes:
         raise EventError(
@@ -80,6 +71,15 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
         ) from None
 
 
+def _not_json(event: str, payload: Any, problem: str) -> EventError:
+    path = _first_non_json(payload)
+    return EventError(
+        ErrorCode.VALIDATION_ERROR,
+        f"{event}: {path + ': ' if path else ''}{problem}",
+        {"event": event, "errors": [{"path": path, "message": problem}]},
+    )
+
+
 @cache
 def adapter(model: Any) -> TypeAdapter[Any]:
     """One TypeAdapter per generated type: models and the type aliases of non-object acks alike."""
@@ -92,7 +92,7 @@ def _first_non_json(value: Any, path: str = "") -> str:
         return path
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
-        if isinstance(key, str) and not _is_unicode(key):
+        if isinstance(key, str) and not is_unicode(key):
             return f"{path}.{key!r}" if path else repr(key)
         found = _first_non_json(item, f"{path}.{key}" if path else str(key))
         if found or _is_non_json(item):
@@ -104,11 +104,12 @@ def _is_non_json(value: Any) -> bool:
     if isinstance(value, bytes | bytearray):
         return True
     if isinstance(value, str):
-        return not _is_unicode(value)
+        return not is_unicode(value)
     return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
 
 
-def _is_unicode(text: str) -> bool:
+def is_unicode(text: str) -> bool:
+    """False for a string with a lone surrogate (JSON's "\\ud800"): no UTF-8 text, so no wire, can carry it."""
     try:
         text.encode()
     except UnicodeEncodeError:

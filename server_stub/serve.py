@@ -54,7 +54,6 @@ def prepare(settings: Settings) -> tuple[RezApp, str | None]:
 
 def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
     settings = app.settings
-    logs.redact_at_source([app.server.registry.auth.query_param])
     return uvicorn.Config(
         app.asgi,
         host=settings.host,

@@ -124,6 +124,25 @@ class Client:
             await self.sio.disconnect()
 
 
+async def recording_client(url: str, user: str, token: str, via_query: bool) -> Client:
+    """A real python-socketio client over WebSocket that records every event, connected with the token in
+    `auth.token` (or `?token=`)."""
+    sio = socketio.AsyncClient(reconnection=False)
+    client = Client(sio, user)
+
+    def record(event: str, payload: Any = None, *rest: Any) -> None:
+        # Events delivered to rooms carry their replay offset as one more argument (connection state recovery).
+        client.received.append((event, payload))
+        if rest:
+            client.offsets.append(rest[0])
+        client._arrived.set()
+
+    sio.on("*", record)
+    target = f"{url}?token={token}" if via_query else url
+    await sio.connect(target, auth=None if via_query else {"token": token}, transports=["websocket"], wait_timeout=5)
+    return client
+
+
 @dataclass
 class LiveServer:
     app: RezApp
@@ -148,20 +167,7 @@ class LiveServer:
     ) -> Client:
         """A real python-socketio client, authenticated as user (a fresh id when None), over WebSocket."""
         user = user or unique_user()
-        token = token or make_token(user, roles=roles, rooms=rooms)
-        sio = socketio.AsyncClient(reconnection=False)
-        client = Client(sio, user)
-
-        def record(event: str, payload: Any = None, *rest: Any) -> None:
-            # Events delivered to rooms carry their replay offset as one more argument (connection state recovery).
-            client.received.append((event, payload))
-            if rest:
-                client.offsets.append(rest[0])
-            client._arrived.set()
-
-        sio.on("*", record)
-        url = f"{self.url}?token={token}" if via_query else self.url
-        await sio.connect(url, auth=None if via_query else {"token": token}, transports=["websocket"], wait_timeout=5)
+        client = await recording_client(self.url, user, token or make_token(user, roles=roles, rooms=rooms), via_query)
         self.clients.append(client)
         if wait_connected:
             await client.wait_for("connected")
@@ -202,13 +208,28 @@ async def serve(settings: Settings | None = None) -> Any:
     """Run the REZ app on a free 127.0.0.1 port for the duration of the block."""
     settings = settings or Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning")
     app = build(settings)
+    listener, port = loopback_listener()
+    async with running(_QuietServer(uvicorn_config(app), app), listener):
+        live = LiveServer(app, f"http://127.0.0.1:{port}", port)
+        try:
+            yield live
+        finally:
+            await live.close_clients()
+
+
+def loopback_listener() -> tuple[socket.socket, int]:
+    """A socket on a free 127.0.0.1 port for uvicorn to serve on, and the port."""
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and without it every
     # second message in a row waits ~40 ms for Nagle (uvicorn's own sockets say so).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = _QuietServer(uvicorn_config(app), app)
+    return listener, listener.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def running(server: uvicorn.Server, listener: socket.socket) -> AsyncIterator[None]:
+    """uvicorn serving on the listener in this event loop, started before the block, stopped after it."""
     task = asyncio.create_task(server.serve(sockets=[listener]))
     deadline = time.monotonic() + 10
     while not server.started:
@@ -217,11 +238,9 @@ async def serve(settings: Settings | None = None) -> Any:
         if time.monotonic() > deadline:
             raise TimeoutError("the test server did not start")
         await asyncio.sleep(0.01)
-    live = LiveServer(app, f"http://127.0.0.1:{port}", port)
     try:
-        yield live
+        yield
     finally:
-        await live.close_clients()
         server.should_exit = True
         await asyncio.wait_for(task, 15)
         listener.close()
@@ -258,19 +277,7 @@ class RegistryServer:
 
     async def connect(self, user: str, *, token: str | None = None, via_query: bool = False) -> Client:
         """A real python-socketio client over WebSocket, authenticated as user, once its CONNECT is answered."""
-        token = token or make_token(user)
-        sio = socketio.AsyncClient(reconnection=False)
-        client = Client(sio, user)
-
-        def record(event: str, payload: Any = None, *rest: Any) -> None:
-            client.received.append((event, payload))
-            if rest:
-                client.offsets.append(rest[0])
-            client._arrived.set()
-
-        sio.on("*", record)
-        url = f"{self.url}?token={token}" if via_query else self.url
-        await sio.connect(url, auth=None if via_query else {"token": token}, transports=["websocket"], wait_timeout=5)
+        client = await recording_client(self.url, user, token or make_token(user), via_query)
         self.clients.append(client)
         return client
 
@@ -295,10 +302,7 @@ async def serve_registry(
     server = EventServer(registry, verifier=verifier, **settings)
     attached = handlers(server) if callable(handlers) and not isinstance(handlers, HandlerBase) else handlers
     server.attach(attached)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
+    listener, port = loopback_listener()
     threshold = Settings().compression_threshold
     config = uvicorn.Config(
         # /healthz and the publish API beside Socket.IO, as the REZ app has them.
@@ -313,20 +317,9 @@ async def serve_registry(
         ws_per_message_deflate=True,
         ws_max_size=server.sio.eio.max_http_buffer_size,
     )
-    runner = _QuietUvicorn(config, server)
-    task = asyncio.create_task(runner.serve(sockets=[listener]))
-    deadline = time.monotonic() + 10
-    while not runner.started:
-        if task.done():
-            task.result()
-        if time.monotonic() > deadline:
-            raise TimeoutError("the test server did not start")
-        await asyncio.sleep(0.01)
-    live = RegistryServer(server, attached, f"http://127.0.0.1:{port}", port)
-    try:
-        yield live
-    finally:
-        await live.close_clients()
-        runner.should_exit = True
-        await asyncio.wait_for(task, 15)
-        listener.close()
+    async with running(_QuietUvicorn(config, server), listener):
+        live = RegistryServer(server, attached, f"http://127.0.0.1:{port}", port)
+        try:
+            yield live
+        finally:
+            await live.close_clients()

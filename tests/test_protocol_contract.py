@@ -64,6 +64,26 @@ UPSTREAM = {
         "435b68cabdb5e801",
     ),
     "socketio BaseManager.get_participants": (socketio.AsyncManager.get_participants, "7d78ad681c95de5b"),
+    "socketio InstrumentedAsyncServer.instrument (its socket-class patches undone)": (
+        async_admin.InstrumentedAsyncServer.instrument,
+        "b93e005e951b8ad4",
+    ),
+    "socketio InstrumentedAsyncServer.uninstrument": (
+        async_admin.InstrumentedAsyncServer.uninstrument,
+        "e5eea1dfbb2194c5",
+    ),
+    "socketio InstrumentedAsyncServer._eio_websocket_handler (called per server)": (
+        async_admin.InstrumentedAsyncServer._eio_websocket_handler,
+        "19cc54847f74f290",
+    ),
+    "socketio InstrumentedAsyncServer._eio_handle_post_request (called per server)": (
+        async_admin.InstrumentedAsyncServer._eio_handle_post_request,
+        "701d9a80954ea3fd",
+    ),
+    "socketio InstrumentedAsyncServer._eio_send_ping (called per server)": (
+        async_admin.InstrumentedAsyncServer._eio_send_ping,
+        "fe074aeebecfc4fd",
+    ),
 }
 
 
@@ -155,6 +175,25 @@ async def test_admin_instrumentation_is_wired_through_eventcats_subclass() -> No
         assert isinstance(events.sio.manager._timestamps, dict)
     finally:
         await admin.stop()
+
+
+async def test_two_instrumented_servers_leave_the_socket_class_alone() -> None:
+    """Upstream's instrument() patches python-engineio's socket class for the process, and a second instrumented
+    server made every WebSocket recurse; here the class keeps its own methods and each server its own hooks."""
+    originals = {name: async_socket.AsyncSocket.__dict__[name] for name in ("_websocket_handler", "_send_ping")}
+    first, second = server(), server()
+    admins = [Admin(events, AdminCredentials("ops", "pw"), ui_mode="development") for events in (first, second)]
+    try:
+        for name, method in originals.items():
+            assert async_socket.AsyncSocket.__dict__[name] is method, name
+        assert first.sio.eio.instrumentation is admins[0].instrumented
+        assert second.sio.eio.instrumentation is admins[1].instrumented
+        # The hooks end in upstream's own method, saved under the name the instrumentation calls.
+        assert async_socket.AsyncSocket._InstrumentedAsyncServer__websocket_handler is originals["_websocket_handler"]
+    finally:
+        for admin in admins:
+            await admin.stop()
+    assert first.sio.eio.instrumentation is None and second.sio.eio.instrumentation is None
 
 
 def test_the_sans_io_websocket_protocol_exposes_what_wsdeflate_reads() -> None:
