@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineio.async_socket import AsyncSocket
 from socketio.async_admin import InstrumentedAsyncServer
+from socketio.exceptions import ConnectionRefusedError as LoginRefused
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -68,6 +69,41 @@ SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy_authorization"})
 _SOCKET_HOOKS = ("handle_post_request", "_websocket_handler", "_send_ping")
 
 
+class LoginThrottle:
+    """At most `attempts` failed logins per client address within `period` seconds; past that every login from the
+    address is refused, right or wrong, until its oldest failure leaves the window. Guessing the password inside one
+    WebSocket (a CONNECT after another) or over keep-alive HTTP is invisible to a proxy's connection limits."""
+
+    MAX_ADDRESSES = 10_000
+
+    def __init__(self, attempts: int = 10, period: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts = attempts
+        self.period = period
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, address: str) -> deque[float] | None:
+        failures = self._failures.get(address)
+        if failures is None:
+            return None
+        horizon = self.clock() - self.period
+        while failures and failures[0] <= horizon:
+            failures.popleft()
+        if not failures:
+            del self._failures[address]
+            return None
+        return failures
+
+    def allowed(self, address: str) -> bool:
+        failures = self._recent(address)
+        return failures is None or len(failures) < self.attempts
+
+    def failed(self, address: str) -> None:
+        if len(self._failures) >= self.MAX_ADDRESSES:
+            self._failures.clear()  # bounded: at worst an address gets a fresh budget
+        self._failures.setdefault(address, deque()).append(self.clock())
+
+
 class Instrumentation(InstrumentedAsyncServer):  # type: ignore[misc]
     """python-socketio's Admin UI instrumentation, with secrets kept out of what it reports, and bound to one server.
 
@@ -77,9 +113,23 @@ class Instrumentation(InstrumentedAsyncServer):  # type: ignore[misc]
     this instance's hooks.
     """
 
-    def __init__(self, sio: Any, *, secret_query: frozenset[str], **options: Any) -> None:
+    def __init__(
+        self, sio: Any, *, secret_query: frozenset[str], throttle: LoginThrottle | None = None, **options: Any
+    ) -> None:
         self.secret_query = secret_query
+        self.throttle = throttle
         super().__init__(sio, **options)
+
+    async def admin_connect(self, sid: str, environ: Mapping[str, Any], client_auth: Any) -> Any:
+        address = str(environ.get("REMOTE_ADDR", ""))
+        if self.throttle is not None and not self.throttle.allowed(address):
+            raise LoginRefused("too many failed logins from this address: try again later")
+        try:
+            return await super().admin_connect(sid, environ, client_auth)
+        except LoginRefused:
+            if self.throttle is not None:
+                self.throttle.failed(address)
+            raise
 
     def instrument(self) -> None:
         originals = {name: AsyncSocket.__dict__[name] for name in _SOCKET_HOOKS}
@@ -171,19 +221,22 @@ def _challenge() -> Response:
     )
 
 
-class _Protected:
-    """An ASGI app behind HTTP Basic credentials."""
+def _too_many_logins() -> Response:
+    return PlainTextResponse("too many failed logins from this address: try again later", status_code=429)
 
-    def __init__(self, app: ASGIApp, credentials: AdminCredentials) -> None:
+
+class _Protected:
+    """An ASGI app behind HTTP Basic credentials (`check` answers a refusal, or None to let the request in)."""
+
+    def __init__(self, app: ASGIApp, check: Callable[[Request], Response | None]) -> None:
         self.app = app
-        self.credentials = credentials
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = dict(scope.get("headers") or [])
-            header = headers.get(b"authorization", b"").decode("latin-1")
-            if not self.credentials.basic(header):
-                await _challenge()(scope, receive, send)
+            refusal = self.check(Request(scope))
+            if refusal is not None:
+                await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -249,9 +302,11 @@ class Admin:
         self.node_modules = node_modules
         self.rates = EventRates(server)
         self.started = time.monotonic()
+        self.throttle = LoginThrottle()
         self.instrumented = Instrumentation(
             server.sio,
             secret_query=frozenset({server.registry.auth.query_param}),
+            throttle=self.throttle,
             auth=credentials.socketio_auth,
             mode=ui_mode,
             read_only=True,
@@ -316,9 +371,22 @@ class Admin:
             "refusals": refusals,
         }
 
+    def refusal(self, request: Request) -> Response | None:
+        """The answer to a request without valid Basic credentials (None: let it in), failures throttled by address.
+        The first Authorization header counts, on every path."""
+        address = request.client.host if request.client else ""
+        if not self.throttle.allowed(address):
+            return _too_many_logins()
+        if self.credentials.basic(request.headers.get("authorization")):
+            return None
+        if request.headers.get("authorization"):
+            self.throttle.failed(address)  # a request without credentials is the browser asking for the prompt
+        return _challenge()
+
     async def page(self, request: Request) -> Response:
-        if not self.credentials.basic(request.headers.get("authorization")):
-            return _challenge()
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
         data = self.snapshot()
         if request.query_params.get("format") == "json":
             return JSONResponse(data)
@@ -361,7 +429,7 @@ class Admin:
         return [
             Route("/admin", self.page, methods=["GET"]),
             Route("/admin/ui", lambda request: RedirectResponse("/admin/ui/"), methods=["GET"]),
-            Mount("/admin/ui", app=_Protected(Router(routes=ui), self.credentials)),
+            Mount("/admin/ui", app=_Protected(Router(routes=ui), self.refusal)),
         ]
 
 

@@ -30,6 +30,9 @@ from .errors import ErrorCode, OutboundValidationError, now_iso
 from .policy import InMemoryPolicy
 from .server import EventServer
 
+# The largest body the publish API and /grants read: far above any catalog payload, far below what hurts.
+MAX_BODY_BYTES = 1024 * 1024
+
 
 def _error(status: int, code: ErrorCode | str, message: str, **details: Any) -> JSONResponse:
     body: dict[str, Any] = {"code": str(code), "message": message, "timestamp": now_iso()}
@@ -61,9 +64,21 @@ def create_http_app(
         return None
 
     async def body_of(request: Request) -> tuple[Any, JSONResponse | None]:
+        """The JSON body, read up to MAX_BODY_BYTES and checked against the JSON limits before it is decoded."""
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return None, _error(
+                    413, ErrorCode.PAYLOAD_TOO_LARGE, f"the body is over {MAX_BODY_BYTES} bytes", limit=MAX_BODY_BYTES
+                )
         try:
-            return json.loads(await request.body(), parse_constant=_no_constant), None
-        except ValueError as exc:
+            text = body.decode()
+            problem = server.sio.json_limits.problem(text)
+            if problem is not None:
+                return None, _error(400, ErrorCode.VALIDATION_ERROR, f"the body is {problem}")
+            return json.loads(text, parse_constant=_no_constant), None
+        except (ValueError, RecursionError) as exc:
             return None, _error(400, ErrorCode.VALIDATION_ERROR, f"the body is not JSON: {exc}")
 
     async def healthz(request: Request) -> Response:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 # Attributes a LogRecord always has; anything else came in through `extra=` and is logged as a field.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
@@ -26,6 +27,8 @@ SECRET_PARAMS = ("token", "access_token", "auth", "jwt", "password", "api_key")
 _JSON_SECRET = re.compile(
     r'(?i)("(?:token|access_token|jwt|password|secret|authorization|api_key)"\s*:\s*)"(?:[^"\\]|\\.)*"'
 )
+# A query string: after `?`, up to whitespace, a quote or a fragment.
+_QUERY = re.compile(r"(\?)([^\s\"'#<>]*=[^\s\"'#<>]*)")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _CREDENTIALS = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 
@@ -35,12 +38,21 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, params: Iterable[str] = SECRET_PARAMS) -> None:
         super().__init__()
-        names = "|".join(sorted({re.escape(p) for p in params}))
-        self._query = re.compile(rf"(?i)([?&;](?:{names})=)[^&\s\"'#]*")
+        self._names = frozenset(p.lower() for p in params)
+
+    def _pair(self, pair: str) -> str:
+        name, equals, _ = pair.partition("=")
+        # By the name as a server decodes it: `%74oken=` is `token=` to parse_qs.
+        if equals and unquote_plus(name).strip().lower() in self._names:
+            return f"{name}={REDACTED}"
+        return pair
+
+    def _query_string(self, match: re.Match[str]) -> str:
+        return match.group(1) + "&".join(self._pair(pair) for pair in match.group(2).split("&"))
 
     def redact(self, text: str) -> str:
         if "=" in text:
-            text = self._query.sub(rf"\g<1>{REDACTED}", text)
+            text = _QUERY.sub(self._query_string, text)
         if '"' in text:
             text = _JSON_SECRET.sub(rf'\g<1>"{REDACTED}"', text)
         if "eyJ" in text:
@@ -78,14 +90,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def _one_line(value: Any) -> str:
+    """A value on one line: a client's text with a newline in it must not forge a log line of its own."""
+    text = str(value)
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+
+
 class TextFormatter(logging.Formatter):
-    """For a terminal: the message, then the structured fields as key=value."""
+    """For a terminal: the message, then the structured fields as key=value, each on the record's one line."""
 
     def format(self, record: logging.LogRecord) -> str:
         fields = " ".join(
-            f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")
+            f"{k}={_one_line(v)}" for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")
         )
-        text = f"{record.levelname.lower():7} {record.name}: {record.getMessage()}" + (f"  {fields}" if fields else "")
+        message = _one_line(record.getMessage())
+        text = f"{record.levelname.lower():7} {record.name}: {message}" + (f"  {fields}" if fields else "")
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return text

@@ -55,6 +55,8 @@ RESERVED_EVENTS = frozenset(
 # Engine.IO packet types a client may send (Engine.IO v4: OPEN is the server's alone).
 _CLIENT_EIO_TYPES = frozenset("123456")
 _BINARY_TYPES = (packet.BINARY_EVENT, packet.BINARY_ACK)
+# Refused CONNECTs one session may make before it is closed (socket.io-client retries on a new session).
+MAX_REFUSED_CONNECTS = 5
 # Binary attachments one packet may declare (upstream reads up to ten digits of them, then waits for them all).
 MAX_ATTACHMENTS = 256
 # The event name at the start of an EVENT packet's JSON, read without decoding the rest.
@@ -70,6 +72,9 @@ PROTOCOL_ERROR_KINDS = (
     "too_large",
     "handshake_timeout",
     "too_many_pending",
+    "refused_connects",
+    "slow_reader",
+    "internal",
 )
 
 
@@ -94,13 +99,17 @@ class ClientErrors:
         self._streaks: dict[str, int] = {}
 
     def report(self, eio_sid: str, kind: str, message: str, **fields: Any) -> None:
+        if self.first(eio_sid, kind):
+            log.warning("client error: %s", message, extra={"eio_sid": eio_sid, "code": kind, **fields})
+
+    def first(self, eio_sid: str, kind: str) -> bool:
+        """Count an error of this kind; True when it starts a streak (the caller logs it as it sees fit)."""
         self.stats[f"protocol_error:{kind}"] += 1
         if len(self._streaks) >= self.MAX_STREAKS:
             self._streaks.clear()
         streak = self._streaks.get(eio_sid, 0)
         self._streaks[eio_sid] = streak + 1
-        if streak == 0:
-            log.warning("client error: %s", message, extra={"eio_sid": eio_sid, "code": kind, **fields})
+        return streak == 0
 
     def good(self, eio_sid: str) -> None:
         """A valid message: the next error starts a new streak (and is logged)."""
@@ -149,6 +158,11 @@ class _GuardedWebSocket:
         return data
 
 
+def _packet_size(pkt: Any) -> int:
+    data = pkt.data
+    return len(data) + 1 if isinstance(data, str | bytes | bytearray) else 64
+
+
 def _engineio_text_problem(data: str) -> str | None:
     if not data:
         return "an empty Engine.IO packet"
@@ -171,8 +185,41 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     # Long-polling requests in progress: the protocol allows one GET and one POST at a time.
     _polling = False
     _posting = False
+    # Bytes of packets queued for the client and not taken by its transport yet; the WebSocket, once upgraded.
+    _queued = 0
+    _ws: Any = None
+
+    async def send(self, pkt: Any) -> None:
+        size = _packet_size(pkt)
+        limit = self.server.max_queued_bytes
+        if limit and self._queued + size > limit and pkt.packet_type != eio_packet.CLOSE and not self.closed:
+            # A client that does not read (or not fast enough): upstream queues without end. Its queue is dropped
+            # and the session closed; a client that recovers gets what it missed from the replay log.
+            self.server.protocol_error(
+                self.sid, ProtocolError("slow_reader", f"over {limit} bytes queued for a client that does not read")
+            )
+            self._drop_queue()
+            await self.terminate()
+            if self._ws is not None:
+                self.server.start_background_task(self._ws.close)  # a stalled transport is aborted (wsdeflate.py)
+            return
+        self._queued += size
+        await super().send(pkt)
+
+    async def poll(self) -> Any:
+        packets = await super().poll()
+        for pkt in packets or ():
+            self._queued -= _packet_size(pkt)
+        return packets
+
+    def _drop_queue(self) -> None:
+        while not self.queue.empty():
+            self.queue.get_nowait()
+            self.queue.task_done()
+        self._queued = 0
 
     async def _websocket_handler(self, ws: Any) -> Any:
+        self._ws = ws
         guarded = _GuardedWebSocket(ws, self)
         hooks = self.server.instrumentation
         if hooks is not None:  # the Admin UI's byte and packet counts (admin.Instrumentation), this server's only
@@ -281,6 +328,8 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         # The Admin UI's instrumentation of this server's sockets (admin.Instrumentation), when there is one.
         self.instrumentation: Any = None
+        # Bytes queued for one client before it counts as not reading and is closed (0: no limit).
+        self.max_queued_bytes: int = 4 * 1024 * 1024
         self.handshake_timeout: float = 10.0
         self.max_pending_per_address: int = 128
         self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
@@ -551,6 +600,7 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
         self._owner = owner
         self.json_limits = json_limits
         self.client_errors = ClientErrors(stats)
+        self._refusals: Counter[str] = Counter()
         self.eio.on_protocol_error = self._protocol_error
 
     def _engineio_server_class(self) -> type[EngineIOServer]:
@@ -581,6 +631,14 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
         except ProtocolError as error:
             self._binary_packet.pop(eio_sid, None)
             self.client_errors.report(eio_sid, error.kind, error.message)
+            await self.close_session(eio_sid)
+        except Exception:
+            # A bug of the server's that this input found: logged with its traceback (once per connection and
+            # streak) and the connection closed, rather than upstream's traceback per message and a connection left
+            # in whatever state the failure left it.
+            self._binary_packet.pop(eio_sid, None)
+            if self.client_errors.first(eio_sid, "internal"):
+                log.exception("message handling failed", extra={"eio_sid": eio_sid})
             await self.close_session(eio_sid)
 
     async def _receive(self, eio_sid: str, data: Any) -> None:
@@ -677,9 +735,21 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
             self.eio.authenticated(eio_sid)
             if namespace == self._owner.namespace:
                 await self._owner.after_connect(sid)
+            return
+        # Refused. A client may retry on the same session, but not without end: each attempt costs a token check
+        # (or a password comparison) and the handshake deadline alone would allow thousands.
+        self._refusals[eio_sid] += 1
+        if self._refusals[eio_sid] >= MAX_REFUSED_CONNECTS:
+            self.client_errors.report(eio_sid, "refused_connects", f"{MAX_REFUSED_CONNECTS} refused CONNECTs")
+            await self.close_session(eio_sid)
+
+    def refusals(self, eio_sid: str | None) -> int:
+        """How many CONNECTs of this session were refused so far."""
+        return self._refusals.get(eio_sid, 0) if eio_sid is not None else 0
 
     async def _handle_eio_disconnect(self, eio_sid: str, reason: Any) -> None:
         self.client_errors.forget(eio_sid)
+        self._refusals.pop(eio_sid, None)
         await super()._handle_eio_disconnect(eio_sid, reason)
 
     # -- the hooks eventcat's server needs ----------------------------------------------------------------------------

@@ -23,6 +23,10 @@ def parse_offset(text: Any) -> Offset | None:
     if not isinstance(text, str):
         return None
     head, _, tail = text.partition("-")
+    # ASCII digits only (str.isdigit() takes "²", which int() refuses), and no longer than an offset can be (a
+    # 4,301-digit number would raise in int() too).
+    if not (0 < len(head) <= 20 and 0 < len(tail) <= 20 and head.isascii() and tail.isascii()):
+        return None
     if not head.isdigit() or not tail.isdigit():
         return None
     return int(head), int(tail)

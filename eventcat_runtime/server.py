@@ -77,6 +77,8 @@ class EventServer:
         handshake_timeout: float = 10.0,
         max_pending_per_address: int = 128,
         json_limits: JsonLimits | None = None,
+        max_subscriptions: int = 100,
+        max_outbound_bytes: int = 4 * 1024 * 1024,
     ) -> None:
         self.registry = registry
         self.recovery = recovery if recovery is not None else Recovery()
@@ -85,6 +87,8 @@ class EventServer:
         self.mode = mode
         self.namespace = registry.namespace
         self.connections: dict[str, Connection] = {}
+        # Channel subscriptions one connection, and one user across connections and restores, may hold.
+        self.max_subscriptions = max_subscriptions
         # Connections not yet in their rooms (between the handshake and the end of their catch-up).
         self._settling: set[str] = set()
         self.stats: Counter[str] = Counter()
@@ -108,6 +112,8 @@ class EventServer:
         # Sessions that have not authenticated: closed after the deadline, and only so many per client address.
         self.sio.eio.handshake_timeout = handshake_timeout
         self.sio.eio.max_pending_per_address = max_pending_per_address
+        # A client that does not read is closed once this much waits for it (it recovers from the replay log).
+        self.sio.eio.max_queued_bytes = max_outbound_bytes
         self.sio.on("connect", self._on_connect, namespace=self.namespace)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.namespace)
 
@@ -172,13 +178,26 @@ class EventServer:
     # -- connections ----------------------------------------------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: Mapping[str, Any], auth: Any) -> bool:
+        try:
+            return await self._accept(sid, environ, auth)
+        except socketio.exceptions.ConnectionRefusedError:
+            raise
+        except Exception:
+            # A bug, or a store that failed: the client is told (never left waiting for a CONNECT reply).
+            log.exception("connect handler failed", extra={"sid": sid})
+            error = EventError(ErrorCode.INTERNAL_ERROR, "the server failed to accept the connection; retry later")
+            raise socketio.exceptions.ConnectionRefusedError(str(error.code), error.payload()) from None
+
+    async def _accept(self, sid: str, environ: Mapping[str, Any], auth: Any) -> bool:
         auth_spec = self.registry.auth
         try:
             token = token_from(environ, auth, auth_spec.query_param, auth_spec.auth_field)
             user = self.verifier.verify(token)
         except EventError as exc:
             self.stats[f"auth_refused:{exc.code}"] += 1
-            log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
+            if self.sio.refusals(self.sio.manager.eio_sid_from_sid(sid, self.namespace)) == 0:
+                # Once per session: a client retrying CONNECT on one socket does not write a line per attempt.
+                log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
             raise socketio.exceptions.ConnectionRefusedError(str(exc.code), exc.payload()) from None
         attempts, backoff = self.recovery.guard.attempt(user.user_id)
         # A throttled attempt is closed at once: it must not take (and so spend) the session it names.
@@ -205,8 +224,7 @@ class EventServer:
         since = plan.since
         replayable = await self.recovery.replayable(since)
         if plan.session is not None and replayable:
-            conn.holds = {room: set(holders) for room, holders in plan.session.holds.items()}
-            conn.subscriptions = {c: tuple(r) for c, r in plan.session.subscriptions.items()}
+            await self._recovered_rooms(conn, plan.session.holds, plan.session.subscriptions)
             conn.recovered = True
             self.stats["recovered"] += 1
         else:
@@ -234,6 +252,24 @@ class EventServer:
         self.stats["replayed"] += sent
         await self._persist(conn)
 
+    async def _recovered_rooms(
+        self, conn: Connection, holds: Mapping[str, Any], subscriptions: Mapping[str, Any]
+    ) -> None:
+        """A recovered session's rooms, each asked of the room policy again with the token the client came back with:
+        a grant revoked, or a role or `rooms` claim the new token no longer has, while it was away loses the room
+        (and the events sent to it meanwhile), as a fresh connection would."""
+        allowed = {room for room in holds if await self.may_enter(conn, room)}
+        conn.holds = {room: set(holders) for room, holders in holds.items() if room in allowed}
+        conn.subscriptions = {}
+        for channel, rooms in subscriptions.items():
+            kept = tuple(room for room in rooms if room in allowed)
+            if kept:
+                conn.subscriptions[channel] = kept
+        lost = set(holds) - allowed
+        if lost:
+            self.stats["recovery_rooms_refused"] += len(lost)
+            log.info("recovered without rooms it may no longer enter", extra={"sid": conn.sid, "rooms": len(lost)})
+
     async def _persist(self, conn: Connection) -> None:
         """Save the session as it is now, so that a node that dies without a clean disconnect (SIGKILL, power) still
         leaves it for another node to recover; refreshed on every change and by the cleanup loop."""
@@ -252,7 +288,7 @@ class EventServer:
         except Exception:
             log.warning("subscription store unavailable: nothing restored", exc_info=True)
             stored = {}
-        for channel in stored:
+        for channel in list(stored)[: self.max_subscriptions]:
             try:
                 rooms = await self._channel_rooms(conn, channel)
             except EventError:
@@ -429,7 +465,8 @@ class EventServer:
         self.monitor.refused(event, str(exc.code))
         log.info(
             "event refused",
-            extra={"sid": conn.sid, "user": conn.user.user_id, "event": event, "code": str(exc.code)},
+            # A name the catalog does not know is the client's text: logged cut, not at whatever length it chose.
+            extra={"sid": conn.sid, "user": conn.user.user_id, "event": event[:100], "code": str(exc.code)},
         )
         error = exc.payload()
         if wants_ack:
@@ -531,6 +568,8 @@ class EventServer:
             log.warning("subscription store unavailable", extra={"user": conn.user.user_id, "channel": channel})
 
     async def subscribe(self, conn: Connection, channel: str) -> list[str]:
+        if channel not in conn.subscriptions:
+            await self._subscription_allowed(conn, channel)
         rooms = await self._channel_rooms(conn, channel)
         holder = f"channel:{channel}"
         for room in rooms:
@@ -543,6 +582,25 @@ class EventServer:
         await self._remember(conn, channel, rooms)
         await self._persist(conn)
         return rooms
+
+    async def _subscription_allowed(self, conn: Connection, channel: str) -> None:
+        """One more channel for this user, within the caps: each is rooms held in memory and a subscription restored
+        into every later connection of the user (a public channel family such as `store_{id}` has no end)."""
+        cap = self.max_subscriptions  # a channel name itself is bounded by the catalog's max_payload_bytes
+        if len(conn.subscriptions) >= cap:
+            raise EventError(
+                ErrorCode.FORBIDDEN,
+                f"at most {cap} channels per connection: unsubscribe from one first",
+                {"limit": cap},
+            )
+        try:
+            stored = await self.recovery.sessions.subscriptions(conn.user.user_id)
+        except Exception:
+            return  # the store is down: the connection's own cap still holds
+        if channel not in stored and len(stored) >= cap:
+            raise EventError(
+                ErrorCode.FORBIDDEN, f"at most {cap} channels per user: unsubscribe from one first", {"limit": cap}
+            )
 
     async def unsubscribe(self, conn: Connection, channel: str) -> list[str]:
         rooms = conn.subscriptions.pop(channel, ())

@@ -20,12 +20,20 @@ from .errors import ErrorCode, EventError
 M = TypeVar("M", bound=BaseModel)
 
 
+# Problems listed in one refusal: a payload with a thousand unknown keys is told about the first ones (and how many
+# there are), not answered with a refusal seven times its size.
+MAX_PROBLEMS = 20
+
+
 def problems(error: ValidationError) -> list[dict[str, str]]:
     """pydantic's errors as the `details.errors` list of the error contract: dotted path and message."""
     out = []
-    for item in error.errors(include_url=False, include_input=False):
-        path = ".".join(str(part) for part in item["loc"])
+    found = error.errors(include_url=False, include_input=False)
+    for item in found[:MAX_PROBLEMS]:
+        path = ".".join(str(part) for part in item["loc"])[:200]
         out.append({"path": path, "message": item["msg"]})
+    if len(found) > MAX_PROBLEMS:
+        out.append({"path": "", "message": f"and {len(found) - MAX_PROBLEMS} more problems"})
     return out
 
 

@@ -414,6 +414,27 @@ def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Longest number in a message, in characters; longer ones get VALIDATION_ERROR.",
 )
 @click.option(
+    "--request-timeout",
+    type=click.FloatRange(0),
+    default=15.0,
+    show_default=True,
+    help="Seconds for each HTTP request (WebSocket upgrades included) to arrive whole; else closed (0: none).",
+)
+@click.option(
+    "--max-outbound-bytes",
+    type=click.IntRange(0),
+    default=4 * 1024 * 1024,
+    show_default=True,
+    help="Bytes waiting for one client before it counts as not reading and is closed (0: no limit).",
+)
+@click.option(
+    "--max-subscriptions",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="Channel subscriptions one connection, and one user, may hold.",
+)
+@click.option(
     "--ws-compression/--no-ws-compression",
     default=True,
     show_default=True,
@@ -467,6 +488,9 @@ def serve(
     max_pending_per_address: int,
     max_json_depth: int,
     max_number_length: int,
+    request_timeout: float,
+    max_outbound_bytes: int,
+    max_subscriptions: int,
     ws_compression: bool,
     http_compression: bool,
     compression_threshold: int,
@@ -514,6 +538,9 @@ def serve(
             max_pending_per_address=max_pending_per_address,
             max_json_depth=max_json_depth,
             max_number_length=max_number_length,
+            request_timeout=request_timeout,
+            max_outbound_bytes=max_outbound_bytes,
+            max_subscriptions=max_subscriptions,
             ws_compression=ws_compression,
             http_compression=http_compression,
             compression_threshold=compression_threshold,

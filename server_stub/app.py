@@ -130,6 +130,8 @@ def build(settings: Settings, client_manager: socketio.AsyncManager | None = Non
         handshake_timeout=settings.handshake_timeout,
         max_pending_per_address=settings.max_pending_per_address,
         json_limits=JsonLimits(settings.max_json_depth, settings.max_number_length),
+        max_subscriptions=settings.max_subscriptions,
+        max_outbound_bytes=settings.max_outbound_bytes,
     )
     # Long-polling responses: gzip/deflate from the threshold up, as for the HTTP routes.
     server.sio.eio.http_compression = settings.http_compression

@@ -48,6 +48,11 @@ class Settings:
     max_pending_per_address: int = 128
     max_json_depth: int = 64
     max_number_length: int = 100
+    # Seconds for each HTTP request (a WebSocket upgrade included) to arrive whole; bytes queued for a client that
+    # does not read before it is closed; channel subscriptions per connection and per user.
+    request_timeout: float = 15.0
+    max_outbound_bytes: int = 4 * 1024 * 1024
+    max_subscriptions: int = 100
     # WebSocket permessage-deflate; gzip on HTTP responses (routes and long-polling) from this many bytes up.
     ws_compression: bool = True
     http_compression: bool = True

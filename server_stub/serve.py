@@ -11,7 +11,7 @@ import uvicorn
 from eventcat_runtime import logs
 from rez_realtime import REGISTRY
 
-from . import demo, wsdeflate
+from . import demo, httptimeout, wsdeflate
 from .app import RezApp, build
 from .config import Settings
 
@@ -65,6 +65,8 @@ def uvicorn_config(app: RezApp, sockets_given: bool = False) -> uvicorn.Config:
         # permessage-deflate when the client offers it, for messages from the threshold up (wsdeflate.py); a
         # message over the Engine.IO limit is refused by the WebSocket layer itself (close 1009), before it is
         # buffered whole or decompressed past the limit.
+        # Each request must arrive whole within --request-timeout (slowloris; httptimeout.py).
+        http=httptimeout.protocol_class(settings.request_timeout),
         ws=wsdeflate.protocol_class(settings.compression_threshold),
         ws_per_message_deflate=settings.ws_compression,
         ws_max_size=app.server.sio.eio.max_http_buffer_size,

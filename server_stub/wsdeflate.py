@@ -96,6 +96,15 @@ def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
                 self.conn.logger = frames
             self.conn.debug = frames.isEnabledFor(logging.DEBUG)
 
+        async def send(self, message: Any) -> None:
+            if message["type"] == "websocket.close" and self.handshake_complete and not self.writable.is_set():
+                # The peer reads nothing and the transport's buffer is full: uvicorn would wait for it to drain
+                # before even sending the close frame, and so would asyncio before closing the socket. Aborted.
+                self.close_sent = True
+                self.transport.abort()
+                return
+            await super().send(message)
+
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             if self.conn.handshake_exc is not None and not self.handshake_initiated and not self.close_sent:
