@@ -8,6 +8,8 @@ one of the session's rooms, or to everyone.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import time
 from collections import deque
@@ -77,6 +79,9 @@ class MemoryLog:
     def __init__(self, window_seconds: float = 300.0) -> None:
         self.window_seconds = window_seconds
         self._entries: deque[LogEntry] = deque()
+        # The entries' offsets, parsed once and in order: a reconnecting client's offset is found by bisection,
+        # not by parsing every entry's (with 30,000 entries that stalled the event loop 35 ms a reconnection).
+        self._keys: deque[Offset] = deque()
         self._times: deque[float] = deque()
         self._last: Offset = (0, 0)
         # The oldest offset still known: anything before it may have been trimmed.
@@ -90,8 +95,10 @@ class MemoryLog:
 
     def append_now(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry:
         """Synchronous, so that appending and delivering an event happen in one step of the event loop."""
-        entry = LogEntry(format_offset(self._next()), event, data, tuple(rooms), control)
+        key = self._next()
+        entry = LogEntry(format_offset(key), event, data, tuple(rooms), control)
         self._entries.append(entry)
+        self._keys.append(key)
         self._times.append(time.monotonic())
         return entry
 
@@ -103,13 +110,15 @@ class MemoryLog:
         if key is None or key < self._horizon_key():
             return None
         limit = parse_offset(upto) if upto else None
-        return [e for e in self._entries if e.key > key and (limit is None or e.key <= limit)]
+        start = bisect.bisect_right(self._keys, key)
+        stop = len(self._keys) if limit is None else bisect.bisect_right(self._keys, limit)
+        return list(itertools.islice(self._entries, start, max(start, stop)))
 
     async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
         return self.after_now(offset, upto)
 
     def _horizon_key(self) -> Offset:
-        return self._entries[0].key if self._entries and self._entries[0].key < self._horizon else self._horizon
+        return self._keys[0] if self._keys and self._keys[0] < self._horizon else self._horizon
 
     @property
     def last(self) -> str:
@@ -120,8 +129,9 @@ class MemoryLog:
         removed = 0
         while self._times and self._times[0] < cutoff:
             self._times.popleft()
-            entry = self._entries.popleft()
-            self._horizon = max(self._horizon, (entry.key[0], entry.key[1] + 1))
+            self._entries.popleft()
+            key = self._keys.popleft()
+            self._horizon = max(self._horizon, (key[0], key[1] + 1))
             removed += 1
         return removed
 
