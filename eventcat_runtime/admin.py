@@ -76,11 +76,21 @@ class LoginThrottle:
 
     MAX_ADDRESSES = 10_000
 
-    def __init__(self, attempts: int = 10, period: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        attempts: int = 10,
+        period: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        overall: int = 100,
+    ) -> None:
         self.attempts = attempts
         self.period = period
         self.clock = clock
+        # Failures from every address together: addresses are cheap (IPv6, X-Forwarded-For behind a proxy), so past
+        # this many a minute every login is refused until the window moves on.
+        self.overall = overall
         self._failures: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque()
 
     def _recent(self, address: str) -> deque[float] | None:
         failures = self._failures.get(address)
@@ -95,13 +105,20 @@ class LoginThrottle:
         return failures
 
     def allowed(self, address: str) -> bool:
+        horizon = self.clock() - self.period
+        while self._all and self._all[0] <= horizon:
+            self._all.popleft()
+        if len(self._all) >= self.overall:
+            return False
         failures = self._recent(address)
         return failures is None or len(failures) < self.attempts
 
     def failed(self, address: str) -> None:
         if len(self._failures) >= self.MAX_ADDRESSES:
-            self._failures.clear()  # bounded: at worst an address gets a fresh budget
-        self._failures.setdefault(address, deque()).append(self.clock())
+            self._failures.clear()  # unreachable under the overall budget; bounded all the same
+        now = self.clock()
+        self._failures.setdefault(address, deque()).append(now)
+        self._all.append(now)
 
 
 class Instrumentation(InstrumentedAsyncServer):  # type: ignore[misc]

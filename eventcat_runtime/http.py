@@ -22,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -66,12 +66,17 @@ def create_http_app(
     async def body_of(request: Request) -> tuple[Any, JSONResponse | None]:
         """The JSON body, read up to MAX_BODY_BYTES and checked against the JSON limits before it is decoded."""
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return None, _error(
-                    413, ErrorCode.PAYLOAD_TOO_LARGE, f"the body is over {MAX_BODY_BYTES} bytes", limit=MAX_BODY_BYTES
-                )
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    break
+        except ClientDisconnect:  # the backend went away mid-upload: nobody to answer
+            return None, _error(400, ErrorCode.VALIDATION_ERROR, "the body was cut short")
+        if len(body) > MAX_BODY_BYTES:
+            return None, _error(
+                413, ErrorCode.PAYLOAD_TOO_LARGE, f"the body is over {MAX_BODY_BYTES} bytes", limit=MAX_BODY_BYTES
+            )
         try:
             text = body.decode()
             problem = server.sio.json_limits.problem(text)

@@ -28,7 +28,7 @@ _JSON_SECRET = re.compile(
     r'(?i)("(?:token|access_token|jwt|password|secret|authorization|api_key)"\s*:\s*)"(?:[^"\\]|\\.)*"'
 )
 # A query string: after `?`, up to whitespace, a quote or a fragment.
-_QUERY = re.compile(r"(\?)([^\s\"'#<>]*=[^\s\"'#<>]*)")
+_QUERY = re.compile(r"(\?)(\S*=\S*)")  # to whitespace: a quote or `<` inside a query must not end it early
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _CREDENTIALS = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 
@@ -69,6 +69,9 @@ class RedactSecrets(logging.Filter):
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD and isinstance(value, str):
                 setattr(record, key, self.redact(value))
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: the traceback's text is redacted like the rest.
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 
@@ -86,7 +89,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -106,7 +109,7 @@ class TextFormatter(logging.Formatter):
         message = _one_line(record.getMessage())
         text = f"{record.levelname.lower():7} {record.name}: {message}" + (f"  {fields}" if fields else "")
         if record.exc_info:
-            text += "\n" + self.formatException(record.exc_info)
+            text += "\n" + (record.exc_text or self.formatException(record.exc_info))
         return text
 
 

@@ -57,6 +57,7 @@ _CLIENT_EIO_TYPES = frozenset("123456")
 _BINARY_TYPES = (packet.BINARY_EVENT, packet.BINARY_ACK)
 # Refused CONNECTs one session may make before it is closed (socket.io-client retries on a new session).
 MAX_REFUSED_CONNECTS = 5
+_DIGITS = frozenset("0123456789")
 # Binary attachments one packet may declare (upstream reads up to ten digits of them, then waits for them all).
 MAX_ATTACHMENTS = 256
 # The event name at the start of an EVENT packet's JSON, read without decoding the rest.
@@ -147,7 +148,13 @@ class _GuardedWebSocket:
         socket = self._socket
         if socket.closed or socket.closing:
             return None
-        data = await self._ws.wait()
+        if socket.connected and not socket.upgraded:
+            # An upgrade from long-polling: upstream waits for the probe (and the UPGRADE packet) without end, so a
+            # WebSocket whose session the handshake deadline closed stayed open. A TimeoutError (an OSError) ends
+            # upstream's upgrade, and the WebSocket with it.
+            data = await asyncio.wait_for(self._ws.wait(), socket.server.ping_timeout)
+        else:
+            data = await self._ws.wait()
         if socket.closed:
             return None
         if isinstance(data, str):
@@ -188,11 +195,13 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     # Bytes of packets queued for the client and not taken by its transport yet; the WebSocket, once upgraded.
     _queued = 0
     _ws: Any = None
+    replaying = False
 
     async def send(self, pkt: Any) -> None:
         size = _packet_size(pkt)
         limit = self.server.max_queued_bytes
-        if limit and self._queued + size > limit and pkt.packet_type != eio_packet.CLOSE and not self.closed:
+        over = limit and self._queued + size > limit and not self.replaying
+        if over and pkt.packet_type != eio_packet.CLOSE and not self.closed:
             # A client that does not read (or not fast enough): upstream queues without end. Its queue is dropped
             # and the session closed; a client that recovers gets what it missed from the replay log.
             self.server.protocol_error(
@@ -562,10 +571,10 @@ def _check_payload(pkt: Any) -> None:
 def _header(text: str) -> tuple[int | None, str, int | None, str, str]:
     """Type, namespace, ack id, event name (or "") and the JSON text of an encoded Socket.IO packet, read as
     python-socketio reads them but without decoding the JSON."""
-    kind = int(text[0]) if text[:1].isdigit() else None
+    kind = int(text[0]) if text[:1] in _DIGITS else None  # ASCII only: "²".isdigit() is True, int("²") raises
     rest = text[1:]
     dash = rest.find("-")
-    if 0 < dash <= 10 and rest[:dash].isdigit():
+    if 0 < dash <= 10 and all(c in _DIGITS for c in rest[:dash]):
         rest = rest[dash + 1 :]
     namespace = "/"
     if rest.startswith("/"):
@@ -573,9 +582,9 @@ def _header(text: str) -> tuple[int | None, str, int | None, str, str]:
         namespace, rest = (rest, "") if comma == -1 else (rest[:comma], rest[comma + 1 :])
         namespace = namespace.split("?", 1)[0]
     digits = 0
-    while digits < len(rest) and digits < 100 and rest[digits].isdigit():
+    while digits < len(rest) and digits < 100 and rest[digits] in _DIGITS:
         digits += 1
-    if rest[digits : digits + 1].isdigit():
+    if rest[digits : digits + 1] in _DIGITS and digits < len(rest):
         raise ProtocolError("socketio_packet", "an ack id of more than 100 digits")
     name = _EVENT_NAME.match(rest, digits)
     return kind, namespace, int(rest[:digits]) if digits else None, name.group(1) if name else "", rest[digits:]
@@ -614,6 +623,28 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
         socket = self.eio.sockets.get(eio_sid)
         if socket is not None:
             await socket.terminate(self.reason.SERVER_DISCONNECT)
+
+    async def drained(self, sid: str, namespace: str, timeout: float = 20.0) -> None:
+        """Wait (at most timeout seconds) until half of the outbound limit is free for this connection: a replay of
+        many missed events is paced by what the transport takes, rather than queued whole and cut as a slow reader."""
+        socket = self._socket_of(sid, namespace)
+        limit = self.eio.max_queued_bytes
+        if socket is None or not limit or not socket.upgraded:
+            return  # long-polling drains only when the client asks: replaying() exempts its catch-up instead
+        deadline = asyncio.get_running_loop().time() + timeout
+        while socket._queued > limit // 2 and not socket.closed and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+
+    def _socket_of(self, sid: str, namespace: str) -> EngineIOSocket | None:
+        eio_sid = self.manager.eio_sid_from_sid(sid, namespace)
+        return self.eio.sockets.get(eio_sid) if eio_sid is not None else None
+
+    def replaying(self, sid: str, namespace: str, on: bool) -> None:
+        """While a long-polling connection catches up, its replay does not count against the outbound limit (it
+        is sent from inside the request that carried the CONNECT, so it cannot wait for the client's next GET)."""
+        socket = self._socket_of(sid, namespace)
+        if socket is not None:
+            socket.replaying = on and not socket.upgraded
 
     async def disconnect_and_close(self, sid: str, namespace: str) -> None:
         """Socket.IO's DISCONNECT for the namespace, then the Engine.IO session closed: a client that ignores the

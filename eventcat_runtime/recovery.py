@@ -86,6 +86,10 @@ class Recovery:
             except Exception:
                 log.warning("session store unavailable: a fresh session instead of a recovery", exc_info=True)
                 session = None
+            if session is not None and session.user_id != user_id:
+                # Another user's pid: refused, and the session put back for its owner (it was destroyed).
+                await self._put_back(session)
+                session = None
             if (
                 session is not None
                 and session.user_id == user_id
@@ -97,6 +101,12 @@ class Recovery:
             # `socket.recovered` tells the truth. The user's subscriptions are still restored.
         last = auth.get("lastEventId")
         return new_pid(), Plan(None, str(last) if parse_offset(last) is not None else self.dispatched)
+
+    async def _put_back(self, session: SavedSession) -> None:
+        try:
+            await self.sessions.save(session)
+        except Exception:
+            log.warning("session store unavailable: a session could not be put back", exc_info=True)
 
     async def replayable(self, since: str) -> bool:
         """Whether every event after since is still in the log (False when since is older than the window)."""

@@ -246,9 +246,13 @@ class EventServer:
             await self._guarded(self.handlers.on_connect(self.context(conn, "connect")), conn, "connect")
         if sid not in self.connections:
             return
-        sent = await self.recovery.catch_up(
-            since, set(conn.holds), lambda e: self._replay(conn, e), lambda: self._enter_now(conn)
-        )
+        self.sio.replaying(sid, self.namespace, True)
+        try:
+            sent = await self.recovery.catch_up(
+                since, set(conn.holds), lambda e: self._replay(conn, e), lambda: self._enter_now(conn)
+            )
+        finally:
+            self.sio.replaying(sid, self.namespace, False)
         self.stats["replayed"] += sent
         await self._persist(conn)
 
@@ -307,6 +311,7 @@ class EventServer:
         self._settling.discard(conn.sid)
 
     async def _replay(self, conn: Connection, entry: LogEntry) -> None:
+        await self.sio.drained(conn.sid, self.namespace)
         await self.sio.emit(entry.event, (entry.data, entry.offset), to=conn.sid, namespace=self.namespace)
 
     async def _throttle(self, conn: Connection) -> None:
@@ -339,9 +344,11 @@ class EventServer:
         for conn in list(self.connections.values()):
             if self.handlers is not None:
                 await self._guarded(self.handlers.on_shutdown(self.context(conn, "shutdown")), conn, "shutdown")
+        # The Engine.IO sessions are closed, not the namespace disconnected: socket.io-client takes a server-side
+        # DISCONNECT for "io server disconnect" and never reconnects; a closed transport it reconnects after, as
+        # Node's socket.io does on io.close(). A recovery window lets it come back with nothing lost.
         await asyncio.gather(
-            *(self.sio.disconnect(sid, namespace=self.namespace) for sid in list(self.connections)),
-            return_exceptions=True,
+            *(self.sio.close_session(eio) for eio in list(self.sio.eio.sockets)), return_exceptions=True
         )
         # The close packets are queued, not sent: give them a moment to leave before the web server cuts the sockets.
         deadline = time.monotonic() + 1.0
@@ -597,7 +604,11 @@ class EventServer:
             stored = await self.recovery.sessions.subscriptions(conn.user.user_id)
         except Exception:
             return  # the store is down: the connection's own cap still holds
-        if channel not in stored and len(stored) >= cap:
+        # The user's channels: stored ones, and those its connections here hold (one may have been unsubscribed
+        # from the store by another connection while this one keeps its rooms).
+        user = conn.user.user_id
+        held = set(stored).union(*(c.subscriptions for c in self.connections.values() if c.user.user_id == user))
+        if channel not in held and len(held) >= cap:
             raise EventError(
                 ErrorCode.FORBIDDEN, f"at most {cap} channels per user: unsubscribe from one first", {"limit": cap}
             )

@@ -22,7 +22,7 @@ from rez_realtime.examples import EXAMPLES
 from server_stub.config import Settings
 
 from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
-from .test_protocol_conformance import BOUND, WsPeer
+from .test_protocol_conformance import BOUND, PollPeer, WsPeer
 from .test_publish_api import AUTH, ORDER_EVENT, order_example
 
 ADMIN = ("ops", "a long admin password")
@@ -317,3 +317,99 @@ def test_text_logs_keep_a_client_text_on_one_line() -> None:
     )
     text = TextFormatter().format(record)
     assert "\n" not in text and "event=x\\ninfo forged" in text, text
+
+
+# -- found by a second attack, on the fixes above --------------------------------------------------------------------
+
+
+async def test_blank_lines_between_requests_do_not_keep_a_connection(tight: LiveServer) -> None:
+    """One request, then a blank line every 0.3 s (the parser skips them and they cancel uvicorn's keep-alive
+    timer): closed within request_timeout all the same."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", tight.port)
+    try:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < BOUND and not closed:
+            try:
+                writer.write(b"\r\n")
+                await writer.drain()
+                closed = await asyncio.wait_for(reader.read(65536), 0.3) == b""
+            except TimeoutError:
+                continue
+            except ConnectionError:
+                closed = True
+        assert closed and time.monotonic() - started < BOUND
+    finally:
+        writer.close()
+
+
+@pytest.fixture(scope="module")
+async def quick_probe() -> AsyncIterator[LiveServer]:
+    """Pongs and upgrade probes due within 1 s, the handshake within 1 s."""
+    async with serve(settings(handshake_timeout=1.0)) as live:
+        live.app.server.sio.eio.ping_timeout = 1
+        yield live
+
+
+async def test_an_upgrade_left_without_its_probe_is_closed(quick_probe: LiveServer) -> None:
+    """A long-polling session that starts the WebSocket upgrade and never sends `2probe`: upstream waited for the
+    probe without end, so the WebSocket outlived its session (the handshake deadline closed only the latter)."""
+    async with httpx.AsyncClient(base_url=quick_probe.url, timeout=BOUND) as http:
+        opened = await http.get("/socket.io/", params={"EIO": "4", "transport": "polling"})
+        sid = json.loads(opened.text[1:])["sid"]
+    peer = await WsPeer.open(quick_probe.port, f"EIO=4&transport=websocket&sid={sid}", read_open=False)
+    try:
+        assert await peer.closed_within(BOUND), peer.received
+    finally:
+        await peer.close()
+
+
+async def test_a_graceful_stop_lets_clients_reconnect() -> None:
+    """Stopping sends the catalog's goodbye, then closes each session's transport (Engine.IO CLOSE), as Node's
+    io.close() does, and no Socket.IO DISCONNECT: socket.io-client takes that for "io server disconnect" and never
+    reconnects, while after a closed transport it reconnects (and recovers what it missed)."""
+    async with serve(settings()) as live:
+        peer = await WsPeer.open(live.port)
+        await peer.connect(make_token(unique_user()))
+        await peer.until(lambda f: isinstance(f, str) and f.startswith('42["connected"'))
+    try:
+        assert await peer.closed_within(BOUND)
+        goodbye = [json.loads(f[2:])[1] for f in peer.texts if f.startswith('42["disconnected"')]
+        assert [g["reason"] for g in goodbye] == ["server_shutdown"], peer.texts
+        assert "1" in peer.texts and "41" not in peer.texts, peer.texts
+    finally:
+        await peer.close()
+
+
+async def test_a_replay_larger_than_the_outbound_limit_is_paced_not_cut(tight: LiveServer) -> None:
+    """A long-polling client coming back to more missed events than max_outbound_bytes (256 KiB here, 500 KB
+    missed) gets every one: its catch-up is not counted as a slow reader's backlog (over WebSocket the replay is
+    paced by what the transport takes instead)."""
+    user = unique_user()
+    token = make_token(user)
+    first = await WsPeer.open(tight.port)
+    pid = json.loads((await first.connect(token))[2:])["pid"]
+    await first.send(event_frame("subscribe", {"channel": "cart"}, ack=1))
+    assert (await ack_of(first, 1))["ok"] is True
+    cart = {**EXAMPLES["cart_sync"][0], "userId": user}
+    cart["items"] = cart["items"] * 20
+    await tight.app.server.publish("cart_sync", cart, strict=True)
+    delivered = await first.until(lambda f: isinstance(f, str) and f.startswith('42["cart_sync"'))
+    offset = json.loads(str(delivered)[2:])[-1]
+    await first.close()
+    await asyncio.sleep(0.2)
+    for _ in range(100):
+        await tight.app.server.publish("cart_sync", cart, strict=True)
+    before = tight.app.server.stats["protocol_error:slow_reader"]
+    # Over long-polling, where the queue drains only as fast as the client asks for it.
+    async with httpx.AsyncClient(base_url=tight.url, timeout=BOUND) as http:
+        second = await PollPeer.open(http)
+        try:
+            await second.connect(token, pid=pid, offset=offset)
+            for _ in range(100):
+                await second.until(lambda f: isinstance(f, str) and f.startswith('42["cart_sync"'), timeout=10)
+            assert tight.app.server.stats["protocol_error:slow_reader"] == before
+        finally:
+            await second.close()
