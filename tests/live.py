@@ -204,11 +204,11 @@ class LiveServer:
 
 
 @contextlib.asynccontextmanager
-async def serve(settings: Settings | None = None) -> Any:
-    """Run the REZ app on a free 127.0.0.1 port for the duration of the block."""
+async def serve(settings: Settings | None = None, port: int = 0) -> Any:
+    """Run the REZ app on a free 127.0.0.1 port (or this one) for the duration of the block."""
     settings = settings or Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning")
     app = build(settings)
-    listener, port = loopback_listener()
+    listener, port = loopback_listener(port)
     async with running(_QuietServer(uvicorn_config(app), app), listener):
         live = LiveServer(app, f"http://127.0.0.1:{port}", port)
         try:
@@ -217,13 +217,13 @@ async def serve(settings: Settings | None = None) -> Any:
             await live.close_clients()
 
 
-def loopback_listener() -> tuple[socket.socket, int]:
-    """A socket on a free 127.0.0.1 port for uvicorn to serve on, and the port."""
+def loopback_listener(port: int = 0) -> tuple[socket.socket, int]:
+    """A socket on a free 127.0.0.1 port (or this one) for uvicorn to serve on, and the port."""
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and without it every
     # second message in a row waits ~40 ms for Nagle (uvicorn's own sockets say so).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
+    listener.bind(("127.0.0.1", port))
     return listener, listener.getsockname()[1]
 
 

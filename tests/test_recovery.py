@@ -674,3 +674,27 @@ async def test_scheduled_cleanup_runs_without_being_asked() -> None:
         state = await settled(server, lambda s: s["replay_log"] == 0 and s["sessions"] == 0, timeout=5)
         assert server.app.server.stats["cleanup_runs"] > runs
         assert state["connections"] == 0, state
+
+
+# -- 6. the server restarts ---------------------------------------------------------------------------------------
+
+
+async def test_official_client_reconnects_after_a_graceful_restart() -> None:
+    """The graceful stop closes each transport after the goodbye (as Node's io.close() does): socket.io-client sees
+    "transport close" and reconnects to the server that starts on the same port. A server-side DISCONNECT, sent
+    before, is "io server disconnect" to it, after which it never reconnects: every deploy stranded clients."""
+    order, token = order_user("restart")
+    stack = contextlib.AsyncExitStack()
+    first = await stack.enter_async_context(serve(settings()))
+    try:
+        config = {"url": first.url, "token": token, "channel": f"order_{order}", "timeoutMs": 30_000}
+        async with node_script({**config, "tolerateConnectErrors": True}) as run:
+            await run.wait_for("subscribed")
+            await stack.aclose()  # SIGTERM's graceful stop, in process
+            gone = await run.wait_for("disconnected")
+            assert gone["reason"] == "transport close", run.tail()
+            async with serve(settings(), port=first.port):
+                back = await run.wait_for("connected", lambda line: line["index"] >= 1, timeout=15)
+                assert back["url"] == first.url, run.tail()
+    finally:
+        await stack.aclose()

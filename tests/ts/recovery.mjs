@@ -13,6 +13,7 @@
 //                      socket to switchTo is opened carrying the old one's private session id and last offset
 //                      (`_pid`, `_lastOffset`, the fields socket.io-client keeps for recovery)
 //   timeoutMs          overall limit (exit 3)
+//   tolerateConnectErrors  print connect_error and let the Manager retry (a restarting server), instead of exit 2
 //
 // stdin commands (one per line): `drop` (close the transport now), `reconnect` (switchTo mode), `end N` (exit 0
 // once the event numbered N has arrived).
@@ -78,6 +79,11 @@ function wire(socket, target) {
   sockets.push(socket);
   current = socket;
   socket.on("connect_error", (err) => {
+    if (config.tolerateConnectErrors) {
+      // A server restarting: the Manager retries until the new one answers.
+      print({ step: "connect_error", message: err.message });
+      return;
+    }
     finish(2, `connect_error on ${target}: ${err.message} ${JSON.stringify(err.data ?? null)}`);
   });
   socket.on("connected", async (payload) => {
