@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 # Attributes a LogRecord always has; anything else came in through `extra=` and is logged as a field.
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# uvicorn adds `color_message`: its message again, with terminal colour codes.
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
 
 
 REDACTED = "[redacted]"
