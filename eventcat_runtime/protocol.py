@@ -204,11 +204,8 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         if over and pkt.packet_type != eio_packet.CLOSE and not self.closed:
             # A client that does not read (or not fast enough): upstream queues without end. Its queue is dropped
             # and the session closed; a client that recovers gets what it missed from the replay log.
-            self.server.protocol_error(
-                self.sid, ProtocolError("slow_reader", f"over {limit} bytes queued for a client that does not read")
-            )
             self._drop_queue()
-            await self.terminate()
+            await self._fail("slow_reader", f"over {limit} bytes queued for a client that does not read")
             if self._ws is not None:
                 self.server.start_background_task(self._ws.close)  # a stalled transport is aborted (wsdeflate.py)
             return
@@ -251,8 +248,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         if self._polling:
             # Engine.IO protocol: a second GET while one is pending MUST be answered 400 and the session closed
             # (the pending one gets the CLOSE packet). Upstream serves both.
-            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", "two long-polling GETs at once"))
-            await self.terminate()
+            await self._fail("engineio_packet", "two long-polling GETs at once")
             raise eio_exceptions.EngineIOError()
         self._polling = True
         try:
@@ -265,8 +261,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             raise eio_exceptions.EngineIOError()  # a closed session takes nothing more: 400
         if self._posting:
             # As for GETs: a second POST while one is in progress is a 400 and the end of the session.
-            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", "two long-polling POSTs at once"))
-            await self.terminate()
+            await self._fail("engineio_packet", "two long-polling POSTs at once")
             raise eio_exceptions.EngineIOError()
         self._posting = True
         try:
@@ -279,10 +274,9 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         declared = str(environ.get("CONTENT_LENGTH") or "0")
         length = int(declared) if declared.isdigit() else limit + 1  # no number: refused as too large to read
         if length > limit:
-            self.server.protocol_error(self.sid, ProtocolError("too_large", f"a {length}-byte POST (limit {limit})"))
             # Upstream raises here, then closes the session by waiting for its queue to drain: with no GET pending
             # that never happens, and the request is never answered. Closed first, that later close is a no-op.
-            await self.terminate()
+            await self._fail("too_large", f"a {length}-byte POST (limit {limit})")
             raise eio_exceptions.ContentTooLongError()
         hooks = self.server.instrumentation
         try:
@@ -291,16 +285,12 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             else:
                 await super().handle_post_request(environ)
         except (ValueError, KeyError, IndexError) as exc:  # upstream would log a traceback and answer 200
-            self.server.protocol_error(self.sid, ProtocolError("engineio_packet", f"a bad long-polling payload: {exc}"))
-            await self.terminate()
+            await self._fail("engineio_packet", f"a bad long-polling payload: {exc}")
             raise eio_exceptions.EngineIOError() from None
 
     async def receive(self, pkt: Any) -> None:
         if not eio_packet.CLOSE <= pkt.packet_type <= eio_packet.NOOP:  # OPEN is the server's; the rest are unknown
-            self.server.protocol_error(
-                self.sid, ProtocolError("engineio_packet", f"an Engine.IO packet of type {pkt.packet_type!r}")
-            )
-            await self.terminate()
+            await self._fail("engineio_packet", f"an Engine.IO packet of type {pkt.packet_type!r}")
             return
         if self.closed:
             return  # nothing more is read from a closed session (a polling body may hold several packets)
@@ -318,6 +308,11 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     async def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
         await super().close(wait=wait, abort=abort, reason=reason)
         self.server.session_ended(self.sid)
+
+    async def _fail(self, kind: str, message: str) -> None:
+        """Input that breaks the protocol: counted and logged (once a streak), then the session closed now."""
+        self.server.protocol_error(self.sid, ProtocolError(kind, message))
+        await self.terminate()
 
     async def terminate(self, reason: Any = None) -> None:
         """Close now: the CLOSE packet goes to the client (a pending poll, or the WebSocket's writer, which then

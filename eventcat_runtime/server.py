@@ -366,16 +366,22 @@ class EventServer:
 
     # -- inbound --------------------------------------------------------------------------------------------------
 
-    async def dispatch(self, sid: str, event: str, args: tuple[Any, ...], wants_ack: bool) -> list[Any]:
-        """Run one client event through the pipeline; returns the ack's arguments."""
+    async def dispatch(
+        self, sid: str, event: str, args: tuple[Any, ...], wants_ack: bool, refused: EventError | None = None
+    ) -> list[Any]:
+        """Run one client event through the pipeline; returns the ack's arguments. `refused`: an event the protocol
+        layer refused before decoding it (refuse_limits), answered like any other refusal once rate-limited."""
         conn = self.connections.get(sid)
         if conn is None:
             return []
-        limited = await self._rate_limited(conn, event, wants_ack)
-        if limited is not None:
-            return limited
+        if self.limiter is not None:
+            limited = self.limiter.check(sid, event)
+            if limited is not None:
+                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
         started = time.perf_counter()
         try:
+            if refused is not None:
+                raise refused
             ack = await self._handle(conn, event, args, wants_ack)
             self.stats[f"in:{event}"] += 1
             self.monitor.handled(event, time.perf_counter() - started)
@@ -390,29 +396,14 @@ class EventServer:
             error = EventError(ErrorCode.INTERNAL_ERROR, f"{event}: the server failed; the event was not processed")
             return await self._refuse(conn, event, error, wants_ack)
 
-    async def _rate_limited(self, conn: Connection, event: str, wants_ack: bool) -> list[Any] | None:
-        """The refusal's ack arguments when the event is over a rate limit (checked before anything is parsed)."""
-        if self.limiter is None:
-            return None
-        limited = self.limiter.check(conn.sid, event)
-        if limited is None:
-            return None
-        return await self.limiter.refuse(self, conn, event, limited, wants_ack)
-
     async def refuse_limits(self, sid: str, event: str, problem: str, wants_ack: bool) -> list[Any]:
         """An event whose JSON is nested too deep or holds too long a number, refused before it is decoded."""
-        conn = self.connections.get(sid)
-        if conn is None:
-            return []
-        limited = await self._rate_limited(conn, event, wants_ack)
-        if limited is not None:
-            return limited
         error = EventError(
             ErrorCode.VALIDATION_ERROR,
             f"{event or 'the event'}: the payload is {problem}",
             {"errors": [{"path": "", "message": problem}]},
         )
-        return await self._refuse(conn, event, error, wants_ack)
+        return await self.dispatch(sid, event, (), wants_ack, refused=error)
 
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)
