@@ -8,20 +8,37 @@ from .errors import ErrorCode, EventError, OutboundValidationError
 from .handlers import EventContext, HandlerBase
 from .models import CatalogModel, EmailStr, IsoDateTime, JsonFalse, JsonInt, JsonTrue, UriStr, UuidStr
 from .policy import InMemoryPolicy, Principal, RoomPolicy
-from .registry import Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
+from .registry import (
+    AuthSpec,
+    Binding,
+    ChannelSpec,
+    Conventions,
+    ErrorContract,
+    EventFill,
+    EventSpec,
+    Heartbeat,
+    Registry,
+    RoomSpec,
+    RoomTarget,
+)
 
 __all__ = [
+    "AuthSpec",
     "Binding",
     "CatalogModel",
     "ChannelSpec",
+    "Conventions",
     "Delivered",
     "EmailStr",
     "Emitter",
     "ErrorCode",
+    "ErrorContract",
     "EventContext",
     "EventError",
+    "EventFill",
     "EventSpec",
     "HandlerBase",
+    "Heartbeat",
     "InMemoryPolicy",
     "IsoDateTime",
     "JsonFalse",

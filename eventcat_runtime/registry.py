@@ -109,8 +109,14 @@ class EventSpec:
         return self.direction == "client_to_server"
 
 
+AuthScheme = Literal["jwt", "none"]
+TimestampStyle = Literal["iso", "epoch_ms"]
+
+
 @dataclass(frozen=True, slots=True)
 class AuthSpec:
+    """How a connection authenticates, as the catalog's `auth:` declares it (no `auth:`: scheme "none")."""
+
     query_param: str = "token"
     auth_field: str = "token"
     user_claim: str = "userId"
@@ -118,6 +124,53 @@ class AuthSpec:
     # JSON Schema of a user id (the type of the room parameter the user joins by): a token whose user claim does
     # not match it is refused at connect, since nothing could ever be delivered to that user.
     user_schema: Mapping[str, Any] | None = None
+    scheme: AuthScheme = "jwt"
+    algorithms: tuple[str, ...] = ("HS256",)
+    # Keys from a JWKS document (PyJWT's PyJWKClient); servers may override it.
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventFill:
+    """A server-to-client event the runtime sends by itself, and which payload field holds each value it fills
+    (role -> field name; roles: reason, timestamp, attempts, retry_after_ms)."""
+
+    event: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    timestamp: TimestampStyle = "iso"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorContract:
+    """The catalog's error contract: the refusal's model, its codes, where each value goes (role -> field; roles:
+    code, message, details, timestamp, trace_id), and the event that carries refusals sent without an ack."""
+
+    model: type[CatalogModel]
+    codes: tuple[str, ...]
+    fields: Mapping[str, str]
+    timestamp: TimestampStyle = "iso"
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """A client-to-server keep-alive the runtime answers itself with `reply` (the request's fields it declares)."""
+
+    event: str
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """What the runtime does by convention, as the catalog's `server:` block declares it. None: the catalog has
+    no such event, and the runtime behaves without it (a refusal still reaches an ack callback)."""
+
+    errors: ErrorContract | None = None
+    close: EventFill | None = None
+    throttle: EventFill | None = None
+    heartbeat: Heartbeat | None = None
 
 
 @dataclass(frozen=True)
@@ -129,8 +182,9 @@ class Registry:
     rooms: Mapping[str, RoomSpec]
     channels: tuple[ChannelSpec, ...]
     events: Mapping[str, EventSpec]
-    # The catalog's recovery window in seconds (None: the catalog promises no replay; servers default to 300).
+    # The catalog's recovery window in seconds (None: the catalog promises no replay: no log, no offsets).
     recovery_window: float | None = None
+    conventions: Conventions = field(default_factory=Conventions)
 
     def channel(self, name: str) -> tuple[ChannelSpec, dict[str, str]] | None:
         """The channel a subscribe name belongs to and its parameters; channels are listed most specific first."""
