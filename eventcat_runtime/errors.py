@@ -8,6 +8,8 @@ from typing import Any
 
 
 class ErrorCode(StrEnum):
+    """The codes the runtime itself refuses with. A catalog declares these and adds its own."""
+
     AUTH_REQUIRED = "AUTH_REQUIRED"
     AUTH_INVALID = "AUTH_INVALID"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
@@ -17,6 +19,13 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+# What the runtime itself refuses with: every catalog's error codes include these (the compiler checks it).
+RUNTIME_CODES: tuple[str, ...] = tuple(code.value for code in ErrorCode)
+# The reasons the runtime gives in the catalog's close event, and in its throttle event.
+CLOSE_REASONS: tuple[str, ...] = ("server_shutdown", "rate_limited")
+THROTTLE_REASONS: tuple[str, ...] = ("too_many_reconnects",)
 
 
 def now_iso() -> str:
