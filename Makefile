@@ -19,11 +19,20 @@ LOADTEST_ARGS ?=
 
 .PHONY: run serve test lint typecheck check generate golden clean loadtest wirebytes chromium bench bench-quick
 
-$(PY_STAMP): pyproject.toml
-	@echo "==> creating $(VENV) and installing eventcat with its dev tools"
+# The repo's dev install: both distributions editable (the compiler `eventcat`, the runtime `eventcat-runtime`), the
+# generated package editable once generate has written its pyproject.toml, and a .pth for what no distribution
+# ships: the repo root (REZ's app, server_stub/) and, before that pyproject exists, generated/python.
+GEN_PYPROJECT := generated/python/pyproject.toml
+DEV_PTH       := eventcat-dev.pth
+
+$(PY_STAMP): pyproject.toml eventcat_runtime/pyproject.toml $(wildcard $(GEN_PYPROJECT))
+	@echo "==> creating $(VENV) and installing eventcat, eventcat-runtime and the generated package"
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' -e ./eventcat_runtime \
+	  $(if $(wildcard $(GEN_PYPROJECT)),-e ./generated/python)
+	$(BIN)/python -c 'import sysconfig, pathlib, sys; pathlib.Path(sysconfig.get_path("purelib"), sys.argv[1]).write_text("".join(p + chr(10) for p in sys.argv[2:]))' \
+	  $(DEV_PTH) $(CURDIR) $(if $(wildcard $(GEN_PYPROJECT)),,$(CURDIR)/generated/python)
 	@touch $@
 
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json

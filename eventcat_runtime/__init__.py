@@ -3,6 +3,9 @@
 Generated code stays declarations only (models, a registry, typed method stubs); the behaviour lives here, once.
 """
 
+# The distribution's version (eventcat_runtime/pyproject.toml reads it); generated packages check it at import.
+__version__ = "0.14.0"
+
 from .emitter import Delivered, Emitter
 from .errors import ErrorCode, EventError, OutboundValidationError
 from .handlers import EventContext, HandlerBase

@@ -21,28 +21,26 @@ from .errors import CatalogInvalid
 from .lint import LINT_RULES, lint_catalog
 from .loader import load_catalog, load_catalog_text
 from .outputs import OUTPUTS
+from .project import DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, load_project
 from .workspace import apply, plan, render_all, source_name, unified_diff
 
-DEFAULT_CATALOG = "catalog/events.yaml"
-DEFAULT_OUT = "generated"
 EXIT_DRIFT = 1
 EXIT_CATALOG = 2
 
+# No click defaults: a flag overrides [tool.eventcat] of the nearest pyproject.toml, which overrides these.
 catalog_option = click.option(
     "--catalog",
     "catalog_path",
-    default=DEFAULT_CATALOG,
-    show_default=True,
+    default=None,
     type=click.Path(dir_okay=True, path_type=Path),
-    help="The catalog file.",
+    help=f"The catalog file.  [default: [tool.eventcat] catalog, else {DEFAULT_CATALOG}]",
 )
 out_option = click.option(
     "--out",
     "out_dir",
-    default=DEFAULT_OUT,
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of generated outputs.",
+    help=f"Folder of generated outputs.  [default: [tool.eventcat] out, else {DEFAULT_OUT}]",
 )
 only_option = click.option(
     "--only",
@@ -50,6 +48,23 @@ only_option = click.option(
     type=click.Choice([o.name for o in OUTPUTS]),
     help="Limit to these outputs (repeatable). Default: all.",
 )
+
+
+def _project() -> Project:
+    """The nearest `[tool.eventcat]` settings (see generator/project.py), or exit 2 saying what to fix."""
+    try:
+        return load_project(Path.cwd())
+    except ProjectError as exc:
+        click.echo(f"eventcat: {exc}", err=True)
+        sys.exit(EXIT_CATALOG)
+
+
+def _catalog(catalog_path: Path | None) -> Path:
+    return catalog_path if catalog_path is not None else _project().catalog
+
+
+def _out(out_dir: Path | None) -> Path:
+    return out_dir if out_dir is not None else _project().out
 
 
 def _load(
@@ -104,7 +119,7 @@ def main() -> None:
 
 @main.command()
 @catalog_option
-def validate(catalog_path: Path) -> None:
+def validate(catalog_path: Path | None) -> None:
     """Check the catalog only: format, references, rooms, examples.
 
     Prints every error as FILE:LINE:COL: message (hint) and exits 2 when there is any; exits 0 when the
@@ -115,6 +130,7 @@ def validate(catalog_path: Path) -> None:
       eventcat validate
       eventcat validate --catalog other/events.yaml
     """
+    catalog_path = _catalog(catalog_path)
     catalog = _load(catalog_path)
     click.echo(f"{catalog_path}: valid. {_summary(catalog)}")
 
@@ -123,7 +139,7 @@ def validate(catalog_path: Path) -> None:
 @catalog_option
 @out_option
 @only_option
-def generate(catalog_path: Path, out_dir: Path, only: tuple[str, ...]) -> None:
+def generate(catalog_path: Path | None, out_dir: Path | None, only: tuple[str, ...]) -> None:
     """Write every output into the output folder.
 
     Writes only files whose bytes change, and removes files in the folders it owns that the catalog no longer
@@ -135,6 +151,7 @@ def generate(catalog_path: Path, out_dir: Path, only: tuple[str, ...]) -> None:
       eventcat generate --out build/generated --only asyncapi
     """
     started = time.perf_counter()
+    catalog_path, out_dir = _catalog(catalog_path), _out(out_dir)
     catalog = _load(catalog_path, out_dir, consequence="; nothing was written")
     plans = plan(out_dir, render_all(catalog, only))
     apply(out_dir, plans)
@@ -155,7 +172,7 @@ def generate(catalog_path: Path, out_dir: Path, only: tuple[str, ...]) -> None:
 @click.option(
     "--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of changed files."
 )
-def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: bool) -> None:
+def check(catalog_path: Path | None, out_dir: Path | None, only: tuple[str, ...], show_diff: bool) -> None:
     """Fail when the output folder differs from what the catalog generates.
 
     Regenerates in memory and compares with the disk: changed, missing and stale files, with a unified diff.
@@ -166,6 +183,7 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
       eventcat check
       eventcat check --no-diff --only jsonschema
     """
+    catalog_path, out_dir = _catalog(catalog_path), _out(out_dir)
     catalog = _load(catalog_path, out_dir, consequence="; outputs were not compared")
     plans = plan(out_dir, render_all(catalog, only))
     drifted = [p for p in plans if p.drift]
@@ -203,7 +221,7 @@ def check(catalog_path: Path, out_dir: Path, only: tuple[str, ...], show_diff: b
 def diff(
     catalogs: tuple[Path, ...],
     against: str | None,
-    catalog_path: Path,
+    catalog_path: Path | None,
     fmt: str,
     fail_on: str,
     rules_file: Path | None,
@@ -233,6 +251,7 @@ def diff(
         raise click.UsageError("give the two catalogs, OLD NEW, or --against GIT_REF to compare with a git ref")
     overrides = overrides_from(rules_file)
     if against is not None:
+        catalog_path = _catalog(catalog_path)
         try:
             text, old_name = catalog_at(against, catalog_path)
         except GitError as exc:
@@ -267,7 +286,7 @@ def diff(
 @catalog_option
 @report_options(LINT_RULES)
 def lint(
-    catalog_path: Path, fmt: str, fail_on: str, rules_file: Path | None, output: Path | None, color: bool | None
+    catalog_path: Path | None, fmt: str, fail_on: str, rules_file: Path | None, output: Path | None, color: bool | None
 ) -> None:
     """Check the catalog against the spec's best practices.
 
@@ -285,6 +304,7 @@ def lint(
       eventcat lint --list-rules
     """
     overrides = overrides_from(rules_file)
+    catalog_path = _catalog(catalog_path)
     catalog = _load(catalog_path, previous=False)
     result = lint_catalog(catalog, overrides)
     report = Report(
