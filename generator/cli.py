@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,7 +22,8 @@ from .errors import CatalogInvalid
 from .lint import LINT_RULES, lint_catalog
 from .loader import load_catalog, load_catalog_text
 from .outputs import OUTPUTS
-from .project import DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, load_project
+from .outputs.python import package_name
+from .project import DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, is_app_reference, load_project
 from .workspace import apply, plan, render_all, source_name, unified_diff
 
 EXIT_DRIFT = 1
@@ -80,6 +82,9 @@ def _load(
         _invalid(exc, str(catalog_path), consequence)
     if out_dir is not None:
         catalog = dataclasses.replace(catalog, source_name=source_name(catalog_path, out_dir))
+    package = _project().package
+    if package is not None:
+        catalog = dataclasses.replace(catalog, python_package=package)
     return catalog
 
 
@@ -577,3 +582,130 @@ def serve(
         run(settings)
     except ValueError as exc:  # a configuration the verifier refuses, e.g. RS256 without a key
         raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@catalog_option
+@click.option(
+    "--file",
+    "--out",
+    "handler_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The handler module.  [default: the module of [tool.eventcat] app, else app/handlers.py]",
+)
+@click.option(
+    "--app",
+    "app",
+    metavar="MODULE:ATTR",
+    help="What the module defines: `pkg.mod:create` a factory and a class Handlers, `pkg.mod:MyHandlers` that "
+    "class.  [default: [tool.eventcat] app, else app.handlers:create]",
+)
+@click.option("--print", "to_stdout", is_flag=True, help="Write the module to stdout instead of the file.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing: list handlers that are missing, no longer match the catalog, or handle no event.",
+)
+def scaffold(
+    catalog_path: Path | None, handler_file: Path | None, app: str | None, to_stdout: bool, check_only: bool
+) -> None:
+    """Write the app's handler module once: one method per client→server event, each with a body that works.
+
+    Each method has the generated base's exact signature; the runtime enters and leaves the rooms the catalog
+    declares, and the body answers with the event's ack example as the ack model, beside a `TODO(team)` for the
+    team's logic. An existing file is never overwritten: it is yours once written. After the catalog changes,
+    `--check` compares the module with the catalog (reading its source, importing nothing) and lists, one per line
+    as FILE:LINE: message, the methods to add, to change (payload or ack type) and to remove.
+
+    Exit 0: written (or --check: in sync); 1: --check found drift; 2: the file exists, or usage or catalog errors.
+
+    \b
+    Examples:
+      eventcat scaffold                         write app/handlers.py (or [tool.eventcat] app's module)
+      eventcat scaffold --check                 in CI, after `eventcat check`
+      eventcat scaffold --print > /tmp/new.py   the catalog's current methods, to merge by hand
+      eventcat scaffold --file src/auction/handlers.py --app auction.handlers:AuctionHandlers
+    """
+    from .scaffold.check import ScaffoldError, check_handlers
+    from .scaffold.render import DEFAULT_APP, render_handlers
+
+    project = _project()
+    catalog_path = _catalog(catalog_path)
+    app = app or project.app or DEFAULT_APP
+    if not is_app_reference(app):
+        raise click.BadParameter(f"{app!r} is not MODULE:ATTR (e.g. app.handlers:create)", param_hint="--app")
+    target = handler_file or project.module_file(app.partition(":")[0])
+    catalog = _load(catalog_path, project.out, consequence="; nothing was written" if not check_only else "")
+    if check_only:
+        try:
+            findings = check_handlers(catalog, target, project.root)
+        except ScaffoldError as exc:
+            click.echo(f"eventcat: {exc}", err=True)
+            sys.exit(EXIT_CATALOG)
+        for finding in findings:
+            click.echo(str(finding))
+        if findings:
+            plural = "s" if len(findings) != 1 else ""
+            click.echo(
+                f"eventcat: {len(findings)} finding{plural}: the handlers of {target} have drifted from "
+                f"{catalog_path}. Change them by hand (`eventcat scaffold --print` shows the catalog's methods).",
+                err=True,
+            )
+            sys.exit(EXIT_DRIFT)
+        click.echo(f"{target}: every handler matches {catalog_path}")
+        return
+    source = render_handlers(catalog, app)
+    if to_stdout:
+        click.echo(source, nl=False)
+        return
+    if target.exists():
+        click.echo(
+            f"eventcat: {target} exists; scaffold never overwrites it (it is hand-written once scaffolded). "
+            "Run `eventcat scaffold --check` for what the catalog changed, `eventcat scaffold --print` for a "
+            "fresh copy to merge by hand, or give another --file.",
+            err=True,
+        )
+        sys.exit(EXIT_CATALOG)
+    written = _write_module(target, source, project.root)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"{len(catalog.events)} events, {source.count('    async def on_')} handlers ({app}). Next: fill in the "
+        "TODO(team) places, `eventcat generate` if you have not, then `eventcat serve`."
+    )
+
+
+def _write_module(target: Path, source: str, root: Path) -> list[Path]:
+    """Write target and an `__init__.py` in each package folder this creates under the project root."""
+    created: list[Path] = []
+    folder = target.parent
+    while not folder.exists():
+        created.append(folder)
+        folder = folder.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for new in reversed(created):
+        if new.resolve().is_relative_to(root.resolve()) and new.name.isidentifier():
+            init = new / "__init__.py"
+            init.write_text(f'"""The {new.name} package."""\n', encoding="utf-8")
+            written.append(init)
+    target.write_text(source, encoding="utf-8")
+    return [*written, target]
+
+
+# -- serve: what the project adds to the runtime's arguments ----------------------------------------------------
+# MERGE (h3 + h4): h3's thin `eventcat serve` wrapper hands the runtime's command (eventcat_runtime.cli) the list
+# `serve_arguments(ctx.args)` instead of ctx.args, so that `[tool.eventcat] app` is the app served, the generated
+# package is the catalog's, and the app's modules import from the project root. Flags given still win.
+
+
+def serve_arguments(given: Sequence[str]) -> list[str]:
+    """The runtime's `serve` arguments for `eventcat serve GIVEN...`: GIVEN, then the project's --app, --package
+    (the project's `package`, else the one generated from its catalog) and --app-dir (the project root)."""
+    project = _project()
+    present = {a.split("=", 1)[0] for a in given}
+    package = None
+    if project.package is None and "--package" not in present and project.catalog.is_file():
+        package = package_name(_load(project.catalog, previous=False, consequence="; the server was not started"))
+    return project.serve_arguments(given, package=package)

@@ -332,6 +332,9 @@ class Catalog:
     events: Mapping[str, Event]
     # The catalog file as outputs name it in their headers (relative, never absolute).
     source_name: str = "catalog/events.yaml"
+    # The generated Python package's import name when the project names one (`[tool.eventcat] package`); None:
+    # derived from the catalog's name (outputs/python.package_name).
+    python_package: str | None = None
     extensions: Mapping[str, Any] = field(default_factory=_empty)
     # Compatibility policy (`compatibility.strict_clients`): clients reject keys a closed payload does not name, so
     # `eventcat diff` treats any field added to a closed server-to-client payload as breaking.

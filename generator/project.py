@@ -54,8 +54,10 @@ class Project:
     def app_file(self) -> Path | None:
         """The source file of the app's module under the project root, whether or not it exists yet."""
         module = self.app_module()
-        if not module:
-            return None
+        return self.module_file(module) if module else None
+
+    def module_file(self, module: str) -> Path:
+        """`app.handlers` -> `app/handlers.py` under the project root (as a command prints it)."""
         return _shown(self.root.joinpath(*module.split(".")).with_suffix(".py"))
 
     def serve_arguments(self, given: Sequence[str], package: str | None = None) -> list[str]:
@@ -117,7 +119,7 @@ def load_project(start: Path) -> Project:
             raise ProjectError(f"{where}: [{TABLE}] {key} must be a non-empty string, not {value!r}")
     root = path.parent
     app = table.get("app")
-    if app is not None and not _is_app_reference(app):
+    if app is not None and not is_app_reference(app):
         raise ProjectError(
             f"{where}: [{TABLE}] app must be MODULE:ATTR (e.g. 'app.handlers:create'), not {app!r}: the module "
             "imported from the project root, and the handler class or factory in it"
@@ -137,7 +139,7 @@ def load_project(start: Path) -> Project:
     )
 
 
-def _is_app_reference(value: str) -> bool:
+def is_app_reference(value: str) -> bool:
     module, colon, attr = value.partition(":")
     return bool(colon) and all(p.isidentifier() for p in module.split(".")) and attr.isidentifier()
 

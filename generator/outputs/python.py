@@ -25,7 +25,9 @@ _ID_CHARS = "[A-Za-z0-9_-]+"
 
 
 def package_name(catalog: ir.Catalog) -> str:
-    """rez-realtime -> rez_realtime: the import name of the generated package."""
+    """rez-realtime -> rez_realtime: the import name of the generated package, unless the project names one."""
+    if catalog.python_package:
+        return catalog.python_package
     name = re.sub(r"[^0-9A-Za-z_]+", "_", catalog.name).strip("_").lower()
     return name if name and not name[0].isdigit() else f"catalog_{name}"
 

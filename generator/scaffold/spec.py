@@ -1,0 +1,48 @@
+"""What the generated handler base asks of an app: one method per client-to-server event, and its signature."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import ir
+
+# HandlerBase's optional lifecycle hooks (eventcat_runtime/handlers.py): methods an app may define that no event
+# names. Copied, not imported: the compiler imports nothing of the runtime.
+LIFECYCLE_HOOKS = frozenset({"on_connect", "on_disconnect", "on_shutdown"})
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    """One abstract method of the generated `EventHandlers`."""
+
+    event: str
+    method: str
+    payload: str
+    ack: str | None
+
+    def signature(self) -> str:
+        returns = f"models.{self.ack}" if self.ack else "None"
+        return f"async def {self.method}(self, payload: models.{self.payload}, ctx: EventContext) -> {returns}"
+
+
+def identifier(event_name: str) -> str:
+    """The Python identifier of an event name: `bid:placed`, `bidPlaced` and `bid_placed` all give `bid_placed`.
+
+    MERGE: the compiler's outputs derive it in one place once event name styles land (plan §1); use that one.
+    """
+    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", event_name)
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
+
+
+def handler_specs(catalog: ir.Catalog) -> list[HandlerSpec]:
+    """The methods, in catalog order: every client-to-server event's.
+
+    MERGE: once the catalog's `server: heartbeat:` lands, the runtime answers that event itself and the base
+    has no method for it; leave it out here as the generated handlers.py does.
+    """
+    return [
+        HandlerSpec(event.name, f"on_{identifier(event.name)}", event.payload_name, event.ack_name)
+        for event in catalog.events.values()
+        if not event.server_to_client
+    ]
