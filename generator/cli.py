@@ -694,6 +694,39 @@ def _write_module(target: Path, source: str, root: Path) -> list[Path]:
     return [*written, target]
 
 
+@main.command()
+@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a project in DIR (default: here): a catalog, its [tool.eventcat] settings and a README.
+
+    The catalog has events both ways, acks, rooms, a subscribe channel, JWT auth (HS256, user claim `sub`) and the
+    error contract; the README lists the next commands and a client for socket.io-client and python-socketio.
+    Nothing is overwritten: when any of the files exists, nothing is written (exit 2).
+
+    \b
+    Examples:
+      eventcat init chat-service && cd chat-service && eventcat generate && eventcat scaffold
+      eventcat init                            in the current folder
+    """
+    from .starter import StarterExists, write_starter
+
+    try:
+        written = write_starter(folder)
+    except StarterExists as exc:
+        for path in exc.existing:
+            click.echo(f"exists   {path}", err=True)
+        click.echo(
+            f"eventcat: {len(exc.existing)} of the starter's files exist already in {folder}; nothing was written. "
+            "Run `eventcat init NEW_DIR` for a new folder, or move those files away.",
+            err=True,
+        )
+        sys.exit(EXIT_CATALOG)
+    for path in written:
+        click.echo(f"wrote    {path}")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"Next: {where}eventcat generate && eventcat scaffold && JWT_SECRET=dev-secret eventcat serve")
+
+
 # -- serve: what the project adds to the runtime's arguments ----------------------------------------------------
 # MERGE (h3 + h4): h3's thin `eventcat serve` wrapper hands the runtime's command (eventcat_runtime.cli) the list
 # `serve_arguments(ctx.args)` instead of ctx.args, so that `[tool.eventcat] app` is the app served, the generated

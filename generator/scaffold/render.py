@@ -65,6 +65,9 @@ def render_handlers(catalog: ir.Catalog, app: str = DEFAULT_APP) -> str:
 
 def _method_view(catalog: ir.Catalog, event: ir.Event, spec: HandlerSpec) -> dict[str, Any]:
     body: list[str] = []
+    for triggered in event.triggers:
+        if catalog.events[triggered].server_to_client:
+            body.append(f"# It triggers {triggered}: `await self.events.{identifier(triggered)}(...)`.")
     channel = _channel_field(catalog, event)
     words = set(identifier(event.name).split("_"))
     if channel is not None and words & {"unsubscribe", "subscribe"}:
