@@ -1,8 +1,8 @@
 """The contract with python-socketio's, python-engineio's and uvicorn's internals that eventcat's protocol layer
 relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, server_stub/wsdeflate.py).
 
-The libraries are pinned exactly in pyproject.toml. When one is upgraded, these tests say which touch point to
-review: a digest of every upstream method eventcat overrides or copies, the private names it reads, and the
+The libraries are pinned exactly in eventcat_runtime/pyproject.toml. When one is upgraded, these tests say which touch
+point to review: a digest of every upstream method eventcat overrides or copies, the private names it reads, and the
 behaviour each override changes, checked without a network. The live behaviour is proven by
 tests/test_hostile_input.py and tests/test_protocol_conformance.py.
 """
@@ -99,9 +99,11 @@ def test_upstream_source_is_the_one_the_overrides_were_written_for(name: str) ->
 
 
 def test_installed_versions_are_the_pinned_ones() -> None:
-    """The versions the contract was written for are the ones pyproject.toml pins and the ones installed."""
+    """The versions the contract was written for are the ones the runtime's pyproject.toml pins and the ones
+    installed."""
     pins = {}
-    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+    pyproject = ROOT / "eventcat_runtime" / "pyproject.toml"
+    for requirement in tomllib.loads(pyproject.read_text())["project"]["dependencies"]:
         found = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?==([0-9.]+)", requirement)
         if found:
             pins[found.group(1).lower()] = found.group(2)
