@@ -112,10 +112,15 @@ def _summary(catalog: ir.Catalog) -> str:
 def main() -> None:
     """eventcat: one catalog of Socket.IO events, compiled into schemas, code and docs.
 
+    Every command reads its defaults from `[tool.eventcat]` in the nearest pyproject.toml (catalog, out, app,
+    package); flags override them.
+
     \b
     Examples:
+      eventcat init my-service           start a project: a catalog, its settings, a README
       eventcat validate                  check catalog/events.yaml
       eventcat generate                  write generated/ from the catalog
+      eventcat scaffold                  write the app's handler module once; --check: its drift
       eventcat check                     fail (exit 1) when generated/ has drifted
       eventcat lint                      the spec's best practices
       eventcat diff --against origin/main   what the catalog's changes break, by direction

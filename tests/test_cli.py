@@ -122,7 +122,7 @@ def test_validate_prints_a_summary() -> None:
     assert "56 events" in result.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["check"], ["validate"]])
+@pytest.mark.parametrize("command", [[], ["generate"], ["check"], ["validate"], ["init"], ["scaffold"]])
 def test_every_command_has_help_with_examples(command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.exit_code == 0
