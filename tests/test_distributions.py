@@ -115,3 +115,14 @@ def test_the_compiler_wheel_alone_runs_init_generate_and_scaffold(wheels: dict[s
         assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
     assert (project / "app" / "handlers.py").is_file()
     assert (project / "generated" / "docs").is_dir()
+
+
+@pytest.mark.xfail(strict=True, reason="needs h3's eventcat_runtime/cli.py (the `serve` command)")
+def test_the_runtime_console_script_names_a_command_that_exists() -> None:
+    import importlib
+
+    import click
+
+    module = importlib.import_module("eventcat_runtime.cli")
+    assert isinstance(module.main, click.Command)
+    assert "serve" in getattr(module.main, "commands", {"serve": None}) or module.main.name == "serve"
