@@ -3,6 +3,10 @@
 Generated code stays declarations only (models, a registry, typed method stubs); the behaviour lives here, once.
 """
 
+# The runtime's API version: generated packages require `eventcat-runtime>=A.B,<A+1` of it and check it at import;
+# the compiler knows the same number (generator/outputs/python_package.py), a test keeps the two equal.
+__version__ = "0.14.0"
+
 from .emitter import Delivered, Emitter
 from .errors import ErrorCode, EventError, OutboundValidationError
 from .handlers import EventContext, HandlerBase

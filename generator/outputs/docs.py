@@ -170,7 +170,8 @@ class Types:
         if isinstance(expr, ir.Array):
             return f"array of {self._label(expr.items)}"
         if isinstance(expr, ir.Union):
-            return "one of: " + ", ".join(self._label(b) for b in expr.branches)
+            branches = "one of: " + ", ".join(self._label(b) for b in expr.branches)
+            return f"`{expr.name}`: {branches}" if expr.name else branches
         return "JSON Schema (see the schema file)"
 
     def _meta(self, expr: ir.TypeExpr) -> ir.Meta:

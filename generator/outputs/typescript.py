@@ -94,6 +94,8 @@ class Types:
         if isinstance(expr, ir.Object):
             self._interface(expr)
             return expr.name
+        if isinstance(expr, ir.Enum | ir.Union) and expr.name:
+            return self.expr(expr)  # declared under its own name
         if name not in self.declarations:
             self._alias(name, self.expr(expr, top=True), _meta_doc(_meta(expr), expr))
         return name
@@ -130,7 +132,12 @@ class Types:
             self.declare_shared(self.catalog.types[expr.name])
             return expr.name
         if isinstance(expr, ir.Union):
-            return " | ".join(self.expr(b) for b in expr.branches)
+            text = " | ".join(self.expr(b) for b in expr.branches)
+            if expr.name:
+                if expr.name not in self.declarations:
+                    self._alias(expr.name, text, _meta_doc(expr.meta, expr))
+                return expr.name
+            return text
         return "unknown"  # raw JSON Schema: described in the JSDoc, checked by the server
 
     def _enum_union(self, enum: ir.Enum) -> str:
