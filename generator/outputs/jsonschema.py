@@ -29,7 +29,11 @@ def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str,
 
 def ack_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
     assert event.ack is not None
-    extra: dict[str, Any] = {"$id": schema_id(catalog, f"ack:{event.ident}"), "$comment": header, "x-ack-of": event.name}
+    extra: dict[str, Any] = {
+        "$id": schema_id(catalog, f"ack:{event.ident}"),
+        "$comment": header,
+        "x-ack-of": event.name,
+    }
     return _comment_first(standalone(catalog, event.ack, extra))
 
 

@@ -23,7 +23,7 @@ def _runtime_fits(version: str) -> bool:
         major, minor = (int(part) for part in version.split(".")[:2])
     except ValueError:
         return False
-    return (0, 14) <= (major, minor) and major < 1
+    return (major, minor) >= (0, 14) and major < 1
 
 
 _installed = str(getattr(_runtime, "__version__", "unknown"))
