@@ -25,6 +25,13 @@ CLIENT_MANAGER_EVENTS = frozenset(
     {"reconnect", "reconnect_attempt", "reconnect_error", "reconnect_failed", "ping", "open", "close"}
 )
 
+# Identifiers the generated Python already uses beside one method per event: the handler base's own hook
+# (`on_shutdown`; on_connect and on_disconnect are covered by the reserved names) and the emitter's dict method.
+GENERATED_IDENTIFIERS = {
+    "shutdown": "the handler base's on_shutdown hook",
+    "emit_untyped": "the emitter's method for plain dicts",
+}
+
 BUILTIN_SCALARS: dict[str, tuple[ir.ScalarKind, str | None]] = {
     "string": ("string", None),
     "number": ("number", None),
@@ -217,7 +224,14 @@ class Builder:
         """Two events may not derive one Python identifier (`bid:placed` and `bidPlaced` are both bid_placed):
         their methods and models would collide. Reported at the second one."""
         ident = names.identifier(name)
-        if ident in seen:
+        if ident in GENERATED_IDENTIFIERS:
+            self.error(
+                path,
+                f"'{name}' clashes in generated code with {GENERATED_IDENTIFIERS[ident]}",
+                "rename the event",
+                key=True,
+            )
+        elif ident in seen:
             self.error(
                 path,
                 f"events '{seen[ident]}' and '{name}' both become '{ident}' in generated code",

@@ -81,9 +81,9 @@ export declare const catalog: { readonly name: "open-payloads"; readonly version
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */
 export declare const clientToServerEvents: readonly ClientToServerEventName[];
-/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+/** Builders of room names, one per room of the catalog. */
 export declare const rooms: {
 };
-/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+/** Builders of subscribe channel names, one per channel of the catalog. */
 export declare const channels: {
 };
