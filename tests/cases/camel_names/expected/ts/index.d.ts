@@ -103,8 +103,7 @@ export type BoardRoom = `board:${BoardId}`;
 export type RoomName = BoardRoom;
 
 /** Every name `subscribe` accepts. */
-export type SubscribeChannel =
-  ;
+export type SubscribeChannel = never;
 
 // -- the values of index.js --------------------------------------------------------------------------------------
 
