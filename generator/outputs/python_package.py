@@ -42,7 +42,7 @@ def pyproject(catalog: ir.Catalog, package: str, header: str) -> str:
     lines = [
         f"# {header}",
         "[build-system]",
-        'requires = ["setuptools>=68"]',
+        'requires = ["setuptools>=70.1"]',  # 70.1: bdist_wheel built in, no `wheel` package needed
         'build-backend = "setuptools.build_meta"',
         "",
         "[project]",
