@@ -118,6 +118,15 @@ class Builder:
     def error(self, path: Path, message: str, hint: str | None = None, *, key: bool = False) -> None:
         self.errors.append(CatalogError(self.doc.pos(path, key=key), message, hint))
 
+    def event_hint(self, name: str, catalog: ir.Catalog) -> str | None:
+        """For an unknown event name: the event it is the identifier of (`bid_placed` for `bid:placed`), else the
+        closest name."""
+        ident = names.identifier(name)
+        same = [e.name for e in catalog.events.values() if e.ident == ident]
+        if same:
+            return f"did you mean '{same[0]}'? events are named as on the wire"
+        return self.did_you_mean(name, catalog.events)
+
     def did_you_mean(self, name: str, options: Iterable[str]) -> str | None:
         near = difflib.get_close_matches(name, list(options), n=1)
         return f"did you mean '{near[0]}'?" if near else None
@@ -617,7 +626,7 @@ class Builder:
                         self.error(
                             ("domains", domain.name, "flows", i, "steps", j),
                             f"flow '{flow.title}': unknown event '{step}'",
-                            self.did_you_mean(step, catalog.events) or "steps are event names of the catalog",
+                            self.event_hint(step, catalog) or "steps are event names of the catalog",
                         )
 
     def resolve(self, expr: ir.TypeExpr) -> ir.TypeExpr:
@@ -765,9 +774,7 @@ class Builder:
             for i, trigger in enumerate(event.triggers):
                 target = catalog.events.get(trigger)
                 if target is None:
-                    self.error(
-                        path + ("triggers", i), f"unknown event '{trigger}'", self.did_you_mean(trigger, catalog.events)
-                    )
+                    self.error(path + ("triggers", i), f"unknown event '{trigger}'", self.event_hint(trigger, catalog))
                 elif not target.server_to_client:
                     self.error(
                         path + ("triggers", i),
