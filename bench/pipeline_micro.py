@@ -54,6 +54,7 @@ async def main() -> None:
     from eventcat_runtime.policy import Principal
     from eventcat_runtime.protocol import _check_payload
     from eventcat_runtime.validation import parse_inbound, to_wire
+    from rez_realtime import models
     from socketio import packet
 
     from server_stub.app import build
@@ -72,7 +73,9 @@ async def main() -> None:
     spec = registry.events["message_read"]
     out_spec = registry.events["support_message_read"]
     model = parse_inbound("message_read", (PAYLOAD,), spec.model, spec.max_payload_bytes)
-    read = {"messageId": "msg_1", "readBy": "user_1", "readAt": "2025-10-27T14:31:05Z"}
+    read = models.SupportMessageReadPayload.model_validate(
+        {"messageId": "msg_1", "readBy": "user_1", "readAt": "2025-10-27T14:31:05Z"}
+    )
 
     first = await server.dispatch("sid_1", "message_read", (PAYLOAD,), True)
     assert first == [{"ok": True}], first

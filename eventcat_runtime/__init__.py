@@ -3,7 +3,8 @@
 Generated code stays declarations only (models, a registry, typed method stubs); the behaviour lives here, once.
 """
 
-# The distribution's version (eventcat_runtime/pyproject.toml reads it); generated packages check it at import.
+# The runtime's API version: generated packages require `eventcat-runtime>=A.B,<A+1` of it and check it at import;
+# the compiler knows the same number (generator/outputs/python_package.py), a test keeps the two equal.
 __version__ = "0.14.0"
 
 from .emitter import Delivered, Emitter

@@ -61,6 +61,22 @@ class Emitter:
     ) -> Delivered:
         return await self._server.publish(event, payload, args=args or {}, to=to)
 
+    async def emit_untyped(
+        self,
+        event: str,
+        payload: Mapping[str, Any],
+        *,
+        args: Mapping[str, str] | None = None,
+        to: str | None = None,
+    ) -> Delivered:
+        """Send a server-to-client event from a plain dict (a JSON literal, a payload read from elsewhere).
+
+        The typed methods take models only, so that a type checker sees every field; this is the one way around
+        them, by the event's wire name, and the payload is validated exactly as theirs is. `args` are the room
+        parameters the catalog leaves to the publisher (wire names), `to` the socket of a `sender` event.
+        """
+        return await self._emit(event, payload, args=args, to=to)
+
 
 def outbound_spec(registry: Registry, event: str) -> EventSpec:
     """The spec of a server-to-client event; KeyError for anything else."""

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from typing_extensions import TypeAliasType
+
 from .models import CatalogModel
+
+# What a payload or ack is in the generated models: a model class, or a type alias (a named union of models, or an
+# ack that is not an object). The runtime validates both through a pydantic TypeAdapter.
+ModelType = type[CatalogModel] | TypeAliasType
 
 Direction = Literal["server_to_client", "client_to_server"]
 Access = Literal["self", "member", "public", "server"]
@@ -88,9 +94,9 @@ class EventSpec:
     name: str
     direction: Direction
     domain: str
-    model: type[CatalogModel]
+    model: ModelType
     max_payload_bytes: int
-    ack_model: type[CatalogModel] | None = None
+    ack_model: ModelType | None = None
     delivery: DeliveryKind = "none"
     rooms: tuple[RoomTarget, ...] = ()
     # Publisher arguments the emitter needs: wire name (the room parameter) -> Python keyword.

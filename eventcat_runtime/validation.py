@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import math
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 
 from .errors import ErrorCode, EventError
-
-M = TypeVar("M", bound=BaseModel)
-
 
 # Problems listed in one refusal: a payload with a thousand unknown keys is told about the first ones (and how many
 # there are), not answered with a refusal seven times its size.
@@ -42,7 +39,7 @@ def encode(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=to_jsonable_python)
 
 
-def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: int) -> M:
+def parse_inbound(event: str, args: tuple[Any, ...], model: Any, max_bytes: int) -> Any:
     """The one payload argument of a client event, size-checked and validated; EventError otherwise."""
     if len(args) != 1:
         raise EventError(
@@ -69,7 +66,8 @@ def parse_inbound(event: str, args: tuple[Any, ...], model: type[M], max_bytes: 
             {"event": event, "size": size, "limit": max_bytes},
         )
     try:
-        return model.model_validate_json(text, strict=True)
+        # Through a TypeAdapter: a payload may be a model or a type alias (a named union of models).
+        return adapter(model).validate_json(text, strict=True)
     except ValidationError as exc:
         found = problems(exc)
         first = found[0]

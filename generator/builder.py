@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import ir
+from . import ir, names
 from .errors import CatalogError
 from .yaml_source import Document, Path
 
@@ -24,6 +24,13 @@ RESERVED_EVENT_NAMES = frozenset(
 CLIENT_MANAGER_EVENTS = frozenset(
     {"reconnect", "reconnect_attempt", "reconnect_error", "reconnect_failed", "ping", "open", "close"}
 )
+
+# Identifiers the generated Python already uses beside one method per event: the handler base's own hook
+# (`on_shutdown`; on_connect and on_disconnect are covered by the reserved names) and the emitter's dict method.
+GENERATED_IDENTIFIERS = {
+    "shutdown": "the handler base's on_shutdown hook",
+    "emit_untyped": "the emitter's method for plain dicts",
+}
 
 BUILTIN_SCALARS: dict[str, tuple[ir.ScalarKind, str | None]] = {
     "string": ("string", None),
@@ -111,6 +118,15 @@ class Builder:
     def error(self, path: Path, message: str, hint: str | None = None, *, key: bool = False) -> None:
         self.errors.append(CatalogError(self.doc.pos(path, key=key), message, hint))
 
+    def event_hint(self, name: str, catalog: ir.Catalog) -> str | None:
+        """For an unknown event name: the event it is the identifier of (`bid_placed` for `bid:placed`), else the
+        closest name."""
+        ident = names.identifier(name)
+        same = [e.name for e in catalog.events.values() if e.ident == ident]
+        if same:
+            return f"did you mean '{same[0]}'? events are named as on the wire"
+        return self.did_you_mean(name, catalog.events)
+
     def did_you_mean(self, name: str, options: Iterable[str]) -> str | None:
         near = difflib.get_close_matches(name, list(options), n=1)
         return f"did you mean '{near[0]}'?" if near else None
@@ -147,8 +163,9 @@ class Builder:
         events: dict[str, ir.Event] = {}
         domains: list[ir.Domain] = []
         first_domain: dict[str, str] = {}
+        idents: dict[str, str] = {}
         for domain_name, domain in d["domains"].items():
-            names: list[str] = []
+            domain_events: list[str] = []
             for event_name, body in domain["events"].items():
                 path: Path = ("domains", domain_name, "events", event_name)
                 if event_name in first_domain:
@@ -160,16 +177,17 @@ class Builder:
                     )
                     continue
                 first_domain[event_name] = domain_name
+                self.check_identifier(event_name, path, idents)
                 event = self.event(event_name, domain_name, body, path, default_limits)
                 if event is not None:
                     events[event_name] = event
-                    names.append(event_name)
+                    domain_events.append(event_name)
             domains.append(
                 ir.Domain(
                     domain_name,
                     domain["title"],
                     domain.get("description"),
-                    tuple(names),
+                    tuple(domain_events),
                     self.doc.pos(("domains", domain_name), key=True),
                     tuple(
                         ir.Flow(flow["title"], tuple(flow["steps"]), flow.get("description"))
@@ -197,6 +215,7 @@ class Builder:
             strict_clients=bool(d.get("compatibility", {}).get("strict_clients", False)),
             recovery_window=d["recovery"]["window_seconds"] if "recovery" in d else None,
             changelog_since=d["changelog"]["since"] if "changelog" in d else None,
+            naming=self.naming(d.get("lint", {}).get("naming", {})),
             positions={key: self.doc.pos((key,), key=True) for key in d},
         )
         self.check_flows(catalog)
@@ -206,6 +225,29 @@ class Builder:
         return catalog
 
     # -- types --------------------------------------------------------------------------------------------------
+
+    def naming(self, body: Mapping[str, Any]) -> ir.Naming:
+        return ir.Naming(body.get("style", "snake_case"), tuple(body.get("verbs", ())))
+
+    def check_identifier(self, name: str, path: Path, seen: dict[str, str]) -> None:
+        """Two events may not derive one Python identifier (`bid:placed` and `bidPlaced` are both bid_placed):
+        their methods and models would collide. Reported at the second one."""
+        ident = names.identifier(name)
+        if ident in GENERATED_IDENTIFIERS:
+            self.error(
+                path,
+                f"'{name}' clashes in generated code with {GENERATED_IDENTIFIERS[ident]}",
+                "rename the event",
+                key=True,
+            )
+        elif ident in seen:
+            self.error(
+                path,
+                f"events '{seen[ident]}' and '{name}' both become '{ident}' in generated code",
+                "rename one of them: event names must differ by more than their style",
+                key=True,
+            )
+        seen.setdefault(ident, name)
 
     def meta(self, body: Mapping[str, Any], path: Path) -> ir.Meta:
         deprecated = self.deprecation(body.get("deprecated"))
@@ -259,7 +301,7 @@ class Builder:
             branches = tuple(
                 self.type_expr(b, path + ("union", i), f"{name_hint}Option{i + 1}") for i, b in enumerate(body["union"])
             )
-            return ir.Union(branches, body.get("discriminator"), meta)
+            return ir.Union(branches, body.get("discriminator"), meta, name)
         if "schema" in body:
             return ir.Raw(ir.frozen(body["schema"]), meta)
         if "items" in body:
@@ -584,7 +626,7 @@ class Builder:
                         self.error(
                             ("domains", domain.name, "flows", i, "steps", j),
                             f"flow '{flow.title}': unknown event '{step}'",
-                            self.did_you_mean(step, catalog.events) or "steps are event names of the catalog",
+                            self.event_hint(step, catalog) or "steps are event names of the catalog",
                         )
 
     def resolve(self, expr: ir.TypeExpr) -> ir.TypeExpr:
@@ -611,33 +653,20 @@ class Builder:
     def event(
         self, name: str, domain: str, body: Mapping[str, Any], path: Path, default_limits: ir.Limits
     ) -> ir.Event | None:
-        if name in RESERVED_EVENT_NAMES:
-            self.error(
-                path,
-                f"'{name}' is reserved by Socket.IO and cannot be an event",
-                "document it under lifecycle: instead",
-                key=True,
-            )
-        elif name in CLIENT_MANAGER_EVENTS:
-            self.error(
-                path,
-                f"'{name}' is raised by socket.io-client's Manager; an event of that name would be confused with it",
-                "document it under lifecycle:, or rename the event",
-                key=True,
-            )
+        self.check_reserved(name, path)
         direction = body["direction"]
-        base = pascal(name)
+        base = names.pascal_identifier(name)
         payload = self.type_expr(body["payload"], path + ("payload",), base + "Payload")
         resolved = self.resolve(payload)
         if not isinstance(resolved, ir.Object | ir.Union | ir.Raw):
             self.error(
                 path + ("payload",), "a payload must be an object", "wrap the value in a field: {fields: {value: ...}}"
             )
-        payload_name = payload.name if isinstance(payload, ir.Ref | ir.Object) else base + "Payload"
+        payload_name = _own_name(payload) or base + "Payload"
         ack = ack_name = None
         if "ack" in body:
             ack = self.type_expr(body["ack"], path + ("ack",), base + "Ack")
-            ack_name = ack.name if isinstance(ack, ir.Ref | ir.Object) else base + "Ack"
+            ack_name = _own_name(ack) or base + "Ack"
         elif "ack_examples" in body:
             self.error(
                 path + ("ack_examples",), "ack_examples without an ack", "declare the ack payload with ack:", key=True
@@ -697,6 +726,29 @@ class Builder:
             pos=self.doc.pos(path, key=True),
         )
 
+    def check_reserved(self, name: str, path: Path) -> None:
+        """Socket.IO's own names, in any style: `connectError` or `connect:error` is not Socket.IO's `connect_error`
+        on the wire, but it would be `connect_error` in generated code and in every reader's mind."""
+        ident = names.identifier(name)
+        reserved = next((r for r in sorted(RESERVED_EVENT_NAMES) if names.identifier(r) == ident), None)
+        manager = next((r for r in sorted(CLIENT_MANAGER_EVENTS) if names.identifier(r) == ident), None)
+        if reserved is not None:
+            said = f"'{name}'" if name == reserved else f"'{name}' (Socket.IO's '{reserved}' in another style)"
+            self.error(
+                path,
+                f"{said} is reserved by Socket.IO and cannot be an event",
+                "document it under lifecycle: instead",
+                key=True,
+            )
+        elif manager is not None:
+            said = f"'{name}'" if name == manager else f"'{name}' (the Manager's '{manager}' in another style)"
+            self.error(
+                path,
+                f"{said} is raised by socket.io-client's Manager; an event of that name would be confused with it",
+                "document it under lifecycle:, or rename the event",
+                key=True,
+            )
+
     def waivers(self, body: Mapping[str, Any], path: Path) -> tuple[ir.Waiver, ...]:
         """`lint: {waive: {rule: reason}}`; which rule ids exist is lint's business, not the loader's."""
         waive = body.get("lint", {}).get("waive", {})
@@ -722,9 +774,7 @@ class Builder:
             for i, trigger in enumerate(event.triggers):
                 target = catalog.events.get(trigger)
                 if target is None:
-                    self.error(
-                        path + ("triggers", i), f"unknown event '{trigger}'", self.did_you_mean(trigger, catalog.events)
-                    )
+                    self.error(path + ("triggers", i), f"unknown event '{trigger}'", self.event_hint(trigger, catalog))
                 elif not target.server_to_client:
                     self.error(
                         path + ("triggers", i),
@@ -733,10 +783,19 @@ class Builder:
             self.errors.extend(check_examples(catalog, event, path, self.doc))
 
     def check_lifecycle(self, catalog: ir.Catalog) -> None:
+        idents = {e.ident: e.name for e in catalog.events.values()}
         for event in catalog.lifecycle:
-            if event.name in catalog.events:
+            clash = idents.get(names.identifier(event.name))
+            if clash == event.name:
                 self.error(
                     ("lifecycle", event.name), f"'{event.name}' is both a lifecycle event and a catalog event", key=True
+                )
+            elif clash is not None:
+                self.error(
+                    ("lifecycle", event.name),
+                    f"lifecycle event '{event.name}' and catalog event '{clash}' differ only in style",
+                    "rename the catalog event",
+                    key=True,
                 )
 
     def check_named_types(self, catalog: ir.Catalog) -> None:
@@ -777,6 +836,8 @@ def named_types(catalog: ir.Catalog) -> Iterator[tuple[str, ir.TypeExpr, str]]:
         elif isinstance(expr, ir.Array):
             yield from walk(expr.items, where + ("items",))
         elif isinstance(expr, ir.Union):
+            if expr.name:
+                yield expr.name, expr, "\x00".join(where)
             for i, branch in enumerate(expr.branches):
                 yield from walk(branch, where + ("union", str(i)))
 
@@ -794,6 +855,15 @@ def named_types(catalog: ir.Catalog) -> Iterator[tuple[str, ir.TypeExpr, str]]:
         yield from walk(event.payload, base + ("payload",))
         if event.ack is not None:
             yield from walk(event.ack, base + ("ack",))
+
+
+def _own_name(expr: ir.TypeExpr) -> str | None:
+    """The name a payload or ack type gives itself (a shared type, or `name:` beside fields, enum or union)."""
+    if isinstance(expr, ir.Ref | ir.Object):
+        return expr.name
+    if isinstance(expr, ir.Enum | ir.Union):
+        return expr.name
+    return None
 
 
 def _extensions(body: Mapping[str, Any]) -> dict[str, Any]:

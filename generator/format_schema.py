@@ -153,6 +153,8 @@ def _pattern_hint(schema_path: Any) -> str:
         return "lint rule ids are kebab-case, e.g. payload-timestamp"
     if "types" in parts:
         return "shared type names are PascalCase, e.g. OrderStatus"
+    if "events" in parts:
+        return "event names are snake_case, camelCase or domain:action, e.g. bid_placed, bidPlaced, bid:placed"
     if "fields" in parts or "fieldsMap" in str(parts):
         return "field names are identifiers; end one with ? to make it optional"
     return "names are snake_case: lower-case letters, digits and underscores"

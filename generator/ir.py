@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .errors import Pos
+from .names import identifier
 
 Direction = Literal["server_to_client", "client_to_server"]
 ScalarKind = Literal["string", "number", "integer", "boolean", "any"]
@@ -130,6 +131,8 @@ class Union:
     branches: tuple[TypeExpr, ...]
     discriminator: str | None = None
     meta: Meta = NO_META
+    # `name:` beside `union:`: the union's own name in generated code (a type alias), as for enums.
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +280,11 @@ class Event:
     def server_to_client(self) -> bool:
         return self.direction == "server_to_client"
 
+    @property
+    def ident(self) -> str:
+        """The Python identifier the wire name derives (`bid:placed` -> `bid_placed`), in every output."""
+        return identifier(self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class Flow:
@@ -314,6 +322,14 @@ class Auth:
 
 
 @dataclass(frozen=True, slots=True)
+class Naming:
+    """`lint: {naming: ...}`: the catalog's event-name style and the action words it adds to lint's own list."""
+
+    style: Literal["snake_case", "camelCase", "domain:action"] = "snake_case"
+    verbs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     name: str
     version: str
@@ -343,6 +359,7 @@ class Catalog:
     # the catalog promises no replay.
     recovery_window: int | None = None
     changelog_since: str | None = None
+    naming: Naming = Naming()
     # The docs' changelog: what `eventcat diff` finds between the release `changelog.since` names and this
     # catalog, as Markdown; set by the loader (None without a changelog, or when the release was not loaded).
     changelog: str | None = field(default=None, compare=False)

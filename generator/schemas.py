@@ -50,6 +50,9 @@ class SchemaBuilder:
         if isinstance(expr, ir.Enum) and expr.name:
             self._define(expr.name, lambda: self._enum(expr, expr.meta))
             return {"$ref": self.ref(expr.name)}
+        if isinstance(expr, ir.Union) and expr.name:
+            self._define(expr.name, lambda: self._union(expr))
+            return {"$ref": self.ref(expr.name)}
         return self._anonymous(expr)
 
     def named_ref(self, expr: ir.TypeExpr, name: str) -> dict[str, Any]:
@@ -109,15 +112,19 @@ class SchemaBuilder:
             out.update(expr.constraints)
             return self._with_meta(out, expr.meta)
         if isinstance(expr, ir.Union):
-            out = {"anyOf": [self.schema(b) for b in expr.branches]}
-            if expr.discriminator:
-                out["x-discriminator"] = expr.discriminator
-            return self._with_meta(out, expr.meta)
+            return self._union(expr)
         if isinstance(expr, ir.Raw):
             return self._with_meta(dict(expr.schema), expr.meta)
         if isinstance(expr, ir.Object | ir.Ref):
             return self.schema(expr)
         raise TypeError(f"unknown type expression {expr!r}")
+
+    def _union(self, union: ir.Union) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": union.name} if union.name else {}
+        out["anyOf"] = [self.schema(b) for b in union.branches]
+        if union.discriminator:
+            out["x-discriminator"] = union.discriminator
+        return self._with_meta(out, union.meta)
 
     def _object(self, obj: ir.Object) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "object", "title": obj.name}

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from eventcat_runtime import ErrorCode, EventContext, EventError
 from eventcat_runtime.errors import now_iso
 from rez_realtime import EventHandlers, Events, models
@@ -20,37 +17,40 @@ class RezHandlers(EventHandlers):
     # -- lifecycle ---------------------------------------------------------------------------------------------
 
     async def on_connect(self, ctx: EventContext) -> None:
-        payload: dict[str, Any] = {"userId": ctx.user_id, "socketId": ctx.sid, "timestamp": now_iso()}
+        payload = models.ConnectedPayload(userId=ctx.user_id, socketId=ctx.sid, timestamp=now_iso())
+        # Set only when true or non-empty: unset optional fields stay out of the payload, as before.
         if ctx.connection.recovered:
-            payload["recovered"] = True
+            payload.recovered = True
         if ctx.connection.restored_channels:
-            payload["restoredChannels"] = list(ctx.connection.restored_channels)
+            payload.restoredChannels = list(ctx.connection.restored_channels)
         await self.events.connected(payload, to=ctx.sid)
 
     async def on_shutdown(self, ctx: EventContext) -> None:
-        await self.events.disconnected({"reason": "server_shutdown", "timestamp": now_iso()}, to=ctx.sid)
+        await self.events.disconnected(
+            models.DisconnectedPayload(reason="server_shutdown", timestamp=now_iso()), to=ctx.sid
+        )
 
     # -- connection --------------------------------------------------------------------------------------------
 
-    async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> Mapping[str, Any]:
+    async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> models.SubscriptionAck:
         rooms = await ctx.subscribe(payload.channel)
-        return {"ok": True, "channel": payload.channel, "rooms": rooms}
+        return models.SubscriptionAck(ok=True, channel=payload.channel, rooms=rooms)
 
-    async def on_unsubscribe(self, payload: models.UnsubscribePayload, ctx: EventContext) -> Mapping[str, Any]:
+    async def on_unsubscribe(self, payload: models.UnsubscribePayload, ctx: EventContext) -> models.SubscriptionAck:
         rooms = await ctx.unsubscribe(payload.channel)
-        return {"ok": True, "channel": payload.channel, "rooms": rooms}
+        return models.SubscriptionAck(ok=True, channel=payload.channel, rooms=rooms)
 
     async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
-        await self.events.heartbeat_ack({"timestamp": payload.timestamp}, to=ctx.sid)
+        await self.events.heartbeat_ack(models.HeartbeatAckPayload(timestamp=payload.timestamp), to=ctx.sid)
 
     # -- support -----------------------------------------------------------------------------------------------
 
-    async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> Mapping[str, Any]:
+    async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.JoinTicketAck:
         # The runtime has checked the room policy and enters the room (the catalog's `enters`) once this returns.
-        return {"ok": True, "ticketId": payload.ticketId, "room": f"support_ticket:{payload.ticketId}"}
+        return models.JoinTicketAck(ok=True, ticketId=payload.ticketId, room=f"support_ticket:{payload.ticketId}")
 
-    async def on_leave_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> Mapping[str, Any]:
-        return {"ok": True, "ticketId": payload.ticketId, "room": f"support_ticket:{payload.ticketId}"}
+    async def on_leave_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.LeaveTicketAck:
+        return models.LeaveTicketAck(ok=True, ticketId=payload.ticketId, room=f"support_ticket:{payload.ticketId}")
 
     async def on_user_typing_start(self, payload: models.TicketMembership, ctx: EventContext) -> None:
         await self._member_of_ticket(payload.ticketId, ctx)
@@ -60,14 +60,14 @@ class RezHandlers(EventHandlers):
         await self._member_of_ticket(payload.ticketId, ctx)
         await self.support.typing(payload.ticketId, ctx.user_id, active=False)
 
-    async def on_message_read(self, payload: models.MessageReadPayload, ctx: EventContext) -> Mapping[str, Any]:
+    async def on_message_read(self, payload: models.MessageReadPayload, ctx: EventContext) -> models.MessageReadAck:
         await self._member_of_ticket(payload.ticketId, ctx)
-        read_at = now_iso()
+        receipt = models.SupportMessageReadPayload(messageId=payload.messageId, readBy=ctx.user_id, readAt=now_iso())
+        # The backend keeps the time as the wire carries it (the model's JSON form), so the two always agree.
+        read_at = receipt.model_dump(mode="json")["readAt"]
         await self.support.message_read(payload.ticketId, payload.messageId, ctx.user_id, read_at)
-        await self.events.support_message_read(
-            {"messageId": payload.messageId, "readBy": ctx.user_id, "readAt": read_at}, ticket_id=payload.ticketId
-        )
-        return {"ok": True}
+        await self.events.support_message_read(receipt, ticket_id=payload.ticketId)
+        return models.MessageReadAck(ok=True)
 
     async def _member_of_ticket(self, ticket_id: str, ctx: EventContext) -> None:
         if not await ctx.allowed("support_ticket", ticketId=ticket_id):

@@ -181,7 +181,7 @@ async def test_official_client_recovers_a_dropped_transport_with_every_event_onc
             reconnected_at: int | None = None
             # A steady stream; it goes on through the drop and for 60 events after the client is back.
             while reconnected_at is None or published < reconnected_at + 60:
-                await server.events.order_status_update(order_event(order, published))
+                await server.events.emit_untyped("order_status_update", order_event(order, published))
                 published += 1
                 if reconnected_at is None and node.steps("connected")[1:]:
                     reconnected_at = published
@@ -221,13 +221,13 @@ async def test_after_the_window_a_fresh_session_keeps_its_subscriptions() -> Non
         async with node_script(config) as node:
             await node.wait_for("subscribed")
             for n in range(3):
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             await node.wait_for("disconnected")
             for n in range(3, 5):  # missed, and older than the window by the time the client is back
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             second = await node.wait_for("connected", lambda line: line["index"] == 1, timeout=10)
             for n in range(5, 10):
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             await node.send("end 9")
             status = await node.finish()
             assert status == 0, node.tail()
@@ -252,15 +252,15 @@ async def test_a_failed_recovery_is_never_reported_as_recovered() -> None:
         config = {"url": server.url, "token": token, "channel": channel, "reconnectionDelay": 500}
         async with node_script(config) as node:
             await node.wait_for("subscribed")
-            await server.events.order_status_update(order_event(order, 0))
+            await server.events.emit_untyped("order_status_update", order_event(order, 0))
             await node.wait_for("event", lambda line: line["n"] == 0)
             await asyncio.sleep(2.3)
             await server.app.server.cleanup()  # n=0, the client's offset, leaves the log
             await node.send("drop")
             await node.wait_for("disconnected")
-            await server.events.order_status_update(order_event(order, 1))  # missed in the gap
+            await server.events.emit_untyped("order_status_update", order_event(order, 1))  # missed in the gap
             second = await node.wait_for("connected", lambda line: line["index"] == 1)
-            await server.events.order_status_update(order_event(order, 2))
+            await server.events.emit_untyped("order_status_update", order_event(order, 2))
             await node.send("end 2")
             status = await node.finish()
             assert status == 0, node.tail()
@@ -337,7 +337,7 @@ async def test_last_event_id_replays_exactly_the_missed_events_then_live_ones() 
             ack = await first.sio.call("subscribe", {"channel": f"order_{order}"}, timeout=5)
             assert ack["ok"] is True, ack
             for n in range(5):
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             await first.until(lambda: len(first.numbers) == 5, "the first five")
             assert first.numbers == [0, 1, 2, 3, 4]
             assert all(isinstance(o, str) for o in first.offsets), first.offsets
@@ -346,7 +346,7 @@ async def test_last_event_id_replays_exactly_the_missed_events_then_live_ones() 
             await first.close()
 
         for n in range(5, 25):  # missed while away
-            await server.events.order_status_update(order_event(order, n))
+            await server.events.emit_untyped("order_status_update", order_event(order, n))
 
         # Publishing goes on while the client reconnects: each event arrives once, by replay or live.
         stop = asyncio.Event()
@@ -355,7 +355,7 @@ async def test_last_event_id_replays_exactly_the_missed_events_then_live_ones() 
         async def keep_publishing() -> None:
             nonlocal published
             while not stop.is_set():
-                await server.events.order_status_update(order_event(order, published))
+                await server.events.emit_untyped("order_status_update", order_event(order, published))
                 published += 1
                 await asyncio.sleep(0.002)
 
@@ -368,7 +368,7 @@ async def test_last_event_id_replays_exactly_the_missed_events_then_live_ones() 
             await publisher
         try:
             for n in range(published, published + 5):
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             total = published + 5
             await second.until(lambda: bool(second.numbers) and second.numbers[-1] == total - 1, "the last event")
             assert second.connected[0]["restoredChannels"] == [f"order_{order}"], second.connected
@@ -396,13 +396,13 @@ async def test_unknown_or_too_old_last_event_id_replays_nothing(last_event_id: A
         finally:
             await first.close()
         for n in range(3):  # published while away: the bad id cannot say where the client was
-            await server.events.order_status_update(order_event(order, n))
+            await server.events.emit_untyped("order_status_update", order_event(order, n))
 
         second = await py_connect(server.url, token, lastEventId=last_event_id)
         try:
             assert second.connected[0]["restoredChannels"] == [f"order_{order}"]
             for n in range(3, 6):
-                await server.events.order_status_update(order_event(order, n))
+                await server.events.emit_untyped("order_status_update", order_event(order, n))
             await second.until(lambda: len(second.numbers) >= 3, "live events")
             await asyncio.sleep(0.1)
             assert second.numbers == [3, 4, 5], second.numbers
@@ -421,18 +421,18 @@ async def test_a_last_event_id_trimmed_from_the_log_replays_nothing() -> None:
         first = await py_connect(server.url, token)
         try:
             await first.sio.call("subscribe", {"channel": f"order_{order}"}, timeout=5)
-            await server.events.order_status_update(order_event(order, 0))
+            await server.events.emit_untyped("order_status_update", order_event(order, 0))
             await first.until(lambda: first.numbers == [0], "n=0")
             old = first.offsets[0]
         finally:
             await first.close()
         await asyncio.sleep(1.2)
         await server.app.server.cleanup()
-        await server.events.order_status_update(order_event(order, 1))
+        await server.events.emit_untyped("order_status_update", order_event(order, 1))
         expired_before = server.app.server.stats["replay_expired"]
         second = await py_connect(server.url, token, lastEventId=old)
         try:
-            await server.events.order_status_update(order_event(order, 2))
+            await server.events.emit_untyped("order_status_update", order_event(order, 2))
             await second.until(lambda: 2 in second.numbers, "the live event")
             assert second.numbers == [2], second.numbers
             assert server.app.server.stats["replay_expired"] == expired_before + 1
@@ -454,8 +454,8 @@ async def test_volatile_events_carry_no_offset_and_are_not_replayed() -> None:
         first = await py_connect(server.url, token)
         try:
             await first.sio.call("subscribe", {"channel": f"order_{order}"}, timeout=5)
-            await server.events.order_status_update(order_event(order, 0))
-            await server.events.order_location_update(location)
+            await server.events.emit_untyped("order_status_update", order_event(order, 0))
+            await server.events.emit_untyped("order_location_update", location)
             await first.until(lambda: any(e == "order_location_update" for e, _ in first.other), "the live location")
             (args,) = [a for e, a in first.other if e == "order_location_update"]
             assert args == (location,), args  # no offset argument
@@ -463,13 +463,13 @@ async def test_volatile_events_carry_no_offset_and_are_not_replayed() -> None:
         finally:
             await first.close()
         log_size = await server.app.server.recovery.log.size()
-        await server.events.order_location_update(location)  # missed, volatile
-        await server.events.order_status_update(order_event(order, 1))  # missed, stored
+        await server.events.emit_untyped("order_location_update", location)  # missed, volatile
+        await server.events.emit_untyped("order_status_update", order_event(order, 1))  # missed, stored
         assert await server.app.server.recovery.log.size() == log_size + 1
         second = await py_connect(server.url, token, lastEventId=last_seen)
         try:
             await second.until(lambda: second.numbers == [1], "the stored event")
-            await server.events.order_status_update(order_event(order, 2))
+            await server.events.emit_untyped("order_status_update", order_event(order, 2))
             await second.until(lambda: second.numbers == [1, 2], "a live event")
             assert not [e for e, _ in second.other if e == "order_location_update"], second.other
         finally:
@@ -485,14 +485,14 @@ async def test_a_throttled_attempt_does_not_spend_the_saved_session() -> None:
         first = await py_connect(server.url, token)
         try:
             await first.sio.call("subscribe", {"channel": f"order_{order}"}, timeout=5)
-            await server.events.order_status_update(order_event(order, 0))
+            await server.events.emit_untyped("order_status_update", order_event(order, 0))
             await first.until(lambda: first.numbers == [0], "n=0")
             pid = server.app.server.pid_of(str(first.sio.get_sid("/")))
             assert pid, "the CONNECT reply carries a pid"
             offset = first.offsets[-1]
         finally:
             await first.close()
-        await server.events.order_status_update(order_event(order, 1))  # missed
+        await server.events.emit_untyped("order_status_update", order_event(order, 1))  # missed
         assert (await settled(server, lambda s: s["sessions"] == 1, 3))["sessions"] == 1
 
         refused = await attempt(server, token, linger=2, pid=pid, offset=offset)
@@ -520,13 +520,13 @@ async def test_broadcasts_published_during_a_replay_arrive_once() -> None:
         token = make_token(unique_user("broadcast"))
         first = await py_connect(server.url, token, event="system_maintenance")
         try:
-            await server.events.system_maintenance(maintenance(0))
+            await server.events.emit_untyped("system_maintenance", maintenance(0))
             await first.until(lambda: first.numbers == [0], "n=0")
             last_seen = first.offsets[-1]
         finally:
             await first.close()
         for n in range(1, 301):  # missed
-            await server.events.system_maintenance(maintenance(n))
+            await server.events.emit_untyped("system_maintenance", maintenance(n))
 
         stop = asyncio.Event()
         published = 301
@@ -534,7 +534,7 @@ async def test_broadcasts_published_during_a_replay_arrive_once() -> None:
         async def keep_publishing() -> None:
             nonlocal published
             while not stop.is_set():
-                await server.events.system_maintenance(maintenance(published))
+                await server.events.emit_untyped("system_maintenance", maintenance(published))
                 published += 1
                 await asyncio.sleep(0.001)
 
@@ -625,7 +625,7 @@ async def activity(server: LiveServer, users: int = 3, events: int = 20) -> None
         clients.append(client)
         await client.sio.call("subscribe", {"channel": f"order_{order}"}, timeout=5)
         for n in range(events):
-            await server.events.order_status_update(order_event(order, n))
+            await server.events.emit_untyped("order_status_update", order_event(order, n))
         await client.until(lambda c=client: len(c.numbers) == events, "the events")
     for client in clients:
         await client.close()

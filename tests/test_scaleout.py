@@ -535,8 +535,9 @@ async def main(url, order, start, stop, pause):
     events = Events(publisher)
     for n in range(start, stop):
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        await events.order_status_update(
-            {"orderId": order, "orderNumber": "ORD-1", "status": "preparing", "timestamp": stamp, "message": f"n={n}"}
+        await events.emit_untyped(
+            "order_status_update",
+            {"orderId": order, "orderNumber": "ORD-1", "status": "preparing", "timestamp": stamp, "message": f"n={n}"},
         )
         if pause:
             await asyncio.sleep(pause)

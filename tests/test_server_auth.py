@@ -264,8 +264,8 @@ async def test_accepted_connection_is_told_connected_and_lives_in_its_user_room(
     # Events for the user reach the user room, and only it.
     refresh = {"newToken": make_token(client.user), "expiresIn": 3600}
     expired = {"message": "Your session has expired.", "expiredAt": "2025-10-27T14:30:00Z"}
-    await server.events.token_refresh(refresh, user_id=client.user)
-    await server.events.session_expired(expired, user_id=client.user)
+    await server.events.emit_untyped("token_refresh", refresh, args={"userId": client.user})
+    await server.events.emit_untyped("session_expired", expired, args={"userId": client.user})
     assert await client.wait_for("token_refresh") == [refresh]
     assert await client.wait_for("session_expired") == [expired]
     await server.barrier(other)
@@ -284,7 +284,7 @@ async def test_every_connection_of_a_user_gets_its_own_connected_and_the_user_ro
     assert len(first.payloads("connected")) == len(second.payloads("connected")) == 1
 
     achievement = EXAMPLES["leaderboard_achievement"][0]
-    await server.events.leaderboard_achievement(achievement, user_id=user)
+    await server.events.emit_untyped("leaderboard_achievement", achievement, args={"userId": user})
     assert await first.wait_for("leaderboard_achievement") == [achievement]
     assert await second.wait_for("leaderboard_achievement") == [achievement]
 
@@ -485,7 +485,7 @@ async def test_admin_may_enter_order_rooms_and_an_agent_may_not(server: LiveServ
     ack = await admin.call("subscribe", {"channel": f"order_{order}"})
     assert ack == {"ok": True, "channel": f"order_{order}", "rooms": [f"order:{order}"]}
     payload = publish_example("order_status_update", orderId=order)
-    await server.events.order_status_update(payload)
+    await server.events.emit_untyped("order_status_update", payload)
     assert await admin.wait_for("order_status_update") == [payload]
 
     forbidden(await agent.call("subscribe", {"channel": f"order_{order}"}), f"order:{order}")
@@ -523,9 +523,9 @@ async def test_subscribing_to_cart_gives_the_users_own_cart_only(server: LiveSer
         assert ack == {"ok": True, "channel": "cart", "rooms": [f"cart:{client.user}"]}
 
     reserved = EXAMPLES["cart_item_reserved"][0]
-    await server.events.cart_item_reserved(reserved, user_id=victim.user)
+    await server.events.emit_untyped("cart_item_reserved", reserved, args={"userId": victim.user})
     assert await victim.wait_for("cart_item_reserved") == [reserved]
-    await server.events.cart_item_reserved(reserved, user_id=intruder.user)
+    await server.events.emit_untyped("cart_item_reserved", reserved, args={"userId": intruder.user})
     assert await intruder.wait_for("cart_item_reserved") == [reserved]
     await server.barrier(victim, intruder)
     assert len(victim.events("cart_item_reserved")) == len(intruder.events("cart_item_reserved")) == 1
@@ -575,8 +575,8 @@ async def test_no_client_event_gets_a_user_into_another_users_user_or_cart_room(
 
     refresh = {"newToken": make_token(victim.user), "expiresIn": 3600}
     released = EXAMPLES["cart_item_released"][0]
-    await server.events.token_refresh(refresh, user_id=victim.user)
-    await server.events.cart_item_released(released, user_id=victim.user)
+    await server.events.emit_untyped("token_refresh", refresh, args={"userId": victim.user})
+    await server.events.emit_untyped("cart_item_released", released, args={"userId": victim.user})
     assert await victim.wait_for("token_refresh") == [refresh]
     assert await victim.wait_for("cart_item_released") == [released]
     await server.barrier(attacker)

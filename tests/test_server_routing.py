@@ -309,7 +309,7 @@ async def test_sender_event_reaches_the_given_socket_not_the_users_other_connect
     await quiet(server, phone, laptop)
 
     ack = {"timestamp": 1761575400123}
-    delivered = await server.app.events.heartbeat_ack(ack, to=laptop.sid)
+    delivered = await server.app.events.emit_untyped("heartbeat_ack", ack, to=laptop.sid)
     await server.barrier(phone, laptop)
 
     assert delivered.rooms == (laptop.sid,)
@@ -323,7 +323,7 @@ async def test_broadcast_reaches_every_connected_client(server: LiveServer) -> N
     await quiet(server, *clients)
 
     example = EXAMPLES["system_maintenance"][0]
-    delivered = await server.app.events.system_maintenance(copy.deepcopy(example))
+    delivered = await server.app.events.emit_untyped("system_maintenance", copy.deepcopy(example))
     await server.barrier(*clients)
 
     assert delivered.broadcast
@@ -364,7 +364,7 @@ async def test_invalid_payload_raises_in_development_and_nothing_is_sent(server:
     assert server.app.server.mode == "development"
 
     with pytest.raises(OutboundValidationError) as refused:
-        await server.app.events.order_status_update(payload)
+        await server.app.events.emit_untyped("order_status_update", payload)
     await server.barrier(member, other)
 
     assert refused.value.event == "order_status_update"
@@ -378,7 +378,7 @@ async def test_missing_required_field_is_refused(server: LiveServer) -> None:
     payload = _order_example(order_id)
     del payload["status"]
     with pytest.raises(OutboundValidationError) as refused:
-        await server.app.events.order_status_update(payload)
+        await server.app.events.emit_untyped("order_status_update", payload)
     await server.barrier(member)
     assert [p["path"] for p in refused.value.problems] == ["status"]
     assert_got_nothing(member, "the payload was invalid")
@@ -387,7 +387,7 @@ async def test_missing_required_field_is_refused(server: LiveServer) -> None:
 async def test_payload_that_is_not_json_is_refused(server: LiveServer) -> None:
     order_id, member, _ = await _order_watchers(server)
     with pytest.raises(OutboundValidationError):
-        await server.app.events.order_status_update({**_order_example(order_id), "message": object()})
+        await server.app.events.emit_untyped("order_status_update", {**_order_example(order_id), "message": object()})
     await server.barrier(member)
     assert_got_nothing(member, "the payload was not JSON")
 
@@ -400,11 +400,13 @@ async def test_production_mode_drops_invalid_payload_counts_it_and_sends_nothing
     mode = core.mode
     core.mode = "production"
     try:
-        delivered = await server.app.events.order_status_update({**_order_example(order_id), "status": "teleported"})
+        delivered = await server.app.events.emit_untyped(
+            "order_status_update", {**_order_example(order_id), "status": "teleported"}
+        )
         dropped = core.stats[key]
         # A valid payload still goes out in production mode.
         valid = _order_example(order_id)
-        sent = await server.app.events.order_status_update(copy.deepcopy(valid))
+        sent = await server.app.events.emit_untyped("order_status_update", copy.deepcopy(valid))
     finally:
         core.mode = mode
     await server.barrier(member, other)
@@ -425,7 +427,9 @@ async def test_production_mode_drops_a_payload_that_is_not_json(server: LiveServ
     mode = core.mode
     core.mode = "production"
     try:
-        delivered = await server.app.events.order_status_update({**_order_example(order_id), "message": object()})
+        delivered = await server.app.events.emit_untyped(
+            "order_status_update", {**_order_example(order_id), "message": object()}
+        )
     finally:
         core.mode = mode
     await server.barrier(member)
@@ -491,12 +495,12 @@ async def test_model_construct_without_validation_is_refused(server: LiveServer)
 async def test_missing_arg_keyword_is_a_clear_error(server: LiveServer) -> None:
     member = await server.connect()
     await quiet(server, member)
-    example = copy.deepcopy(EXAMPLES["cart_item_reserved"][0])
+    example = models.CartItemReservedPayload.model_validate(EXAMPLES["cart_item_reserved"][0])
     with pytest.raises(TypeError, match="user_id"):
-        await server.app.events.cart_item_reserved(example)
+        await server.app.events.cart_item_reserved(example)  # type: ignore[call-arg]
     for empty in ("", None):
         with pytest.raises(ValueError, match="user_id"):
-            await server.app.events.cart_item_reserved(example, user_id=empty)
+            await server.app.events.cart_item_reserved(example, user_id=empty)  # type: ignore[arg-type]
     await server.barrier(member)
     assert_got_nothing(member, "the emit had no room")
 
@@ -504,10 +508,14 @@ async def test_missing_arg_keyword_is_a_clear_error(server: LiveServer) -> None:
 async def test_sender_event_without_socket_is_a_clear_error(server: LiveServer) -> None:
     member = await server.connect()
     await quiet(server, member)
+    ack = models.HeartbeatAckPayload(timestamp=1)
     with pytest.raises(TypeError, match="to"):
-        await server.app.events.heartbeat_ack({"timestamp": 1})
+        await server.app.events.heartbeat_ack(ack)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="`to`"):
-        await server.app.events.heartbeat_ack({"timestamp": 1}, to="")
+        await server.app.events.heartbeat_ack(ack, to="")
+    # Plain dicts go through emit_untyped, by wire name, with the same checks.
+    with pytest.raises(ValueError, match="`to`"):
+        await server.app.events.emit_untyped("heartbeat_ack", {"timestamp": 1})
     await server.barrier(member)
     assert_got_nothing(member, "the emit had no socket")
 
@@ -520,7 +528,7 @@ async def test_sender_event_never_fans_out_to_a_room(server: LiveServer) -> None
     phone, laptop = await connect_all(server, user, user)
     await quiet(server, phone, laptop)
     with contextlib.suppress(ValueError, KeyError):
-        await server.app.events.heartbeat_ack({"timestamp": 1}, to=auth_room(user))
+        await server.app.events.emit_untyped("heartbeat_ack", {"timestamp": 1}, to=auth_room(user))
     await server.barrier(phone, laptop)
     # `sender` delivery is one connection: a room name is not a socket id, whoever is in that room.
     assert phone.events() == [] and laptop.events() == []
@@ -534,7 +542,7 @@ async def test_infinity_is_refused(server: LiveServer) -> None:
     payload = {**EXAMPLES["price_update"][0], "productId": product, "newPrice": float("inf")}
     try:
         with pytest.raises(OutboundValidationError):
-            await server.app.events.price_update(payload)
+            await server.app.events.emit_untyped("price_update", payload)
     finally:
         await server.barrier(member)
         assert_got_nothing(member, "Infinity is not a JSON number")

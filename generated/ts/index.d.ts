@@ -1304,7 +1304,7 @@ export declare const catalog: { readonly name: "rez-realtime"; readonly version:
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */
 export declare const clientToServerEvents: readonly ClientToServerEventName[];
-/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+/** Builders of room names: `rooms.user("user_456")` is `"user:user_456"`. */
 export declare const rooms: {
   /**
    * One user's private room.
@@ -1372,7 +1372,7 @@ export declare const rooms: {
    */
   readonly allOffers: AllOffersRoom;
 };
-/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+/** Builders of subscribe channel names: `channels.order("ord_9f2c41")` is `"order_ord_9f2c41"`. */
 export declare const channels: {
   /** Every active order of the user. */
   readonly orders: "orders";

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import ir
+from .. import ir, names
 from ..errors import Pos
 from . import naming
 
@@ -32,13 +32,14 @@ Check = Callable[[ir.Catalog], Iterator[Hit]]
 
 
 def event_names(catalog: ir.Catalog) -> Iterator[Hit]:
+    style, accepted = catalog.naming.style, catalog.naming.verbs
     for event in catalog.events.values():
-        if not naming.SNAKE_CASE.match(event.name):
-            yield Hit("event-name-snake-case", "not snake_case", event.pos, event.name)
+        if not names.style_of(event.name, style):
+            yield Hit("event-name-style", f"not {style}, this catalog's naming style", event.pos, event.name)
         if event.server_to_client:
-            better = naming.past_tense_suggestion(event.name)
+            better = naming.past_tense_suggestion(event.name, accepted)
             if better:
-                what = f"names a completed action in the base form; the spec's style is `{better}`"
+                what = f"names what happened with a verb's base form: `{better}`"
                 yield Hit("event-name-past-tense", what, event.pos, event.name)
     for domain in catalog.domains:
         prefix = naming.implied_prefix(domain.events)
@@ -47,7 +48,7 @@ def event_names(catalog: ir.Catalog) -> Iterator[Hit]:
         for name in domain.events:
             if not naming.has_prefix(name, prefix):
                 share = sum(naming.has_prefix(n, prefix) for n in domain.events)
-                what = f"{share} of the {len(domain.events)} events of domain {domain.name} start with `{prefix}_`"
+                what = f"{share} of the {len(domain.events)} events of domain {domain.name} start with `{prefix}`"
                 yield Hit("event-name-domain-prefix", what, catalog.events[name].pos, name)
 
 
@@ -73,7 +74,7 @@ def payload_fields(catalog: ir.Catalog) -> Iterator[Hit]:
 def docs(catalog: ir.Catalog) -> Iterator[Hit]:
     for event in catalog.events.values():
         words = event.summary.split()
-        humanised = event.name.replace("_", " ")
+        humanised = " ".join(names.words(event.name))
         if (
             len(words) < 2
             or not event.summary[:1].isupper()

@@ -1,4 +1,4 @@
-"""The REZ spec's "Best Practices", as lint rules: each with a stable id, a level and the reason it exists.
+"""The spec's "Best Practices", as lint rules: each with a stable id, a level and the reason it exists.
 
 A catalog waives a rule for one event or room with `lint: {waive: {rule-id: reason}}`; the reason is printed
 in every report, so a waiver is a documented decision rather than a silenced warning.
@@ -21,10 +21,11 @@ def _rule(id: str, level: Level, title: str, reason: str) -> Rule:
 
 _RULES: tuple[Rule, ...] = (
     _rule(
-        "event-name-snake-case",
+        "event-name-style",
         Level.WARN,
-        "event names are snake_case",
-        "lower-case words joined by single underscores read the same in every language the catalog generates",
+        "event names follow the catalog's naming style",
+        "one style (lint.naming.style: snake_case, camelCase or domain:action; snake_case unless set) makes names "
+        "guessable; a mix makes clients look every one up",
     ),
     _rule(
         "event-name-domain-prefix",
@@ -36,7 +37,8 @@ _RULES: tuple[Rule, ...] = (
         "event-name-past-tense",
         Level.WARN,
         "server→client events name completed actions in the past tense",
-        "the spec's naming: `order_delivered` for what happened, nouns such as `stock_update` for state changes",
+        "an event reports what happened: `order_delivered`, not `order_deliver` (a command); nouns such as "
+        "`stock_update` name state changes. Words a catalog uses otherwise go in lint.naming.verbs",
     ),
     _rule(
         "payload-timestamp",

@@ -180,10 +180,12 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         }
 
     for event in catalog.events.values():
-        messages[event.name] = _message(catalog, event, builder.named_ref(event.payload, event.payload_name))
+        # Component keys and operation ids are the event's identifier (AsyncAPI allows no `:` in them); the
+        # message's `name` is the wire name.
+        messages[event.ident] = _message(catalog, event, builder.named_ref(event.payload, event.payload_name))
         reply = None
         if event.ack is not None and event.ack_name is not None:
-            ack_key = f"{event.name}.ack"
+            ack_key = f"{event.ident}.ack"
             messages[ack_key] = _ack_message(event, builder.named_ref(event.ack, event.ack_name))
             channel_messages[CONNECTION][ack_key] = {"$ref": f"#/components/messages/{ack_key}"}
             reply_messages = [_message_ref(CONNECTION, ack_key)]
@@ -191,7 +193,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
                 channel_messages[CONNECTION]["ack_error"] = {"$ref": "#/components/messages/ack_error"}
                 reply_messages.append(_message_ref(CONNECTION, "ack_error"))
             reply = {"channel": _channel_ref(CONNECTION), "messages": reply_messages}
-        message_ref = {"$ref": f"#/components/messages/{event.name}"}
+        message_ref = {"$ref": f"#/components/messages/{event.ident}"}
         if not event.server_to_client or event.delivery is None or event.delivery.kind == "sender":
             channels = [CONNECTION]
         elif event.delivery.kind == "broadcast":
@@ -199,13 +201,13 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         else:
             channels = list(dict.fromkeys(t.room for t in event.delivery.rooms))
         for channel in channels:
-            channel_messages[channel][event.name] = message_ref
+            channel_messages[channel][event.ident] = message_ref
             action = "send" if event.server_to_client else "receive"
-            key = f"{action}_{event.name}" if len(channels) == 1 else f"{action}_{event.name}_via_{channel}"
+            key = f"{action}_{event.ident}" if len(channels) == 1 else f"{action}_{event.ident}_via_{channel}"
             operation: dict[str, Any] = {
                 "action": action,
                 "channel": _channel_ref(channel),
-                "messages": [_message_ref(channel, event.name)],
+                "messages": [_message_ref(channel, event.ident)],
                 "summary": event.summary,
                 "tags": [{"name": event.domain}],
             }

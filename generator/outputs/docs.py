@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from .. import ir
+from .. import ir, samples
 from .python import package_name as python_package
 from .serialize import header_text
 from .templating import environment
@@ -35,7 +35,7 @@ _RESERVED = {INDEX.lower(), ROOMS, CONNECTION}
 
 DIRECTION_TEXT = {"server_to_client": "server → client", "client_to_server": "client → server"}
 ACCESS_TEXT = {
-    "self": "only the user the room is named after (its `{userId}` is the authenticated user)",
+    "self": "only the user the room is named after (its {params} is the authenticated user's id)",
     "member": "its members, as the server's authorisation policy decides",
     "public": "any authenticated user",
     "server": "no client: the server alone puts connections in it",
@@ -170,7 +170,8 @@ class Types:
         if isinstance(expr, ir.Array):
             return f"array of {self._label(expr.items)}"
         if isinstance(expr, ir.Union):
-            return "one of: " + ", ".join(self._label(b) for b in expr.branches)
+            branches = "one of: " + ", ".join(self._label(b) for b in expr.branches)
+            return f"`{expr.name}`: {branches}" if expr.name else branches
         return "JSON Schema (see the schema file)"
 
     def _meta(self, expr: ir.TypeExpr) -> ir.Meta:
@@ -368,11 +369,11 @@ def _event_view(catalog: ir.Catalog, types: Types, event: ir.Event, page: str) -
             event_link(catalog, other.name, page) for other in catalog.events.values() if event.name in other.triggers
         ],
         "payload_name": event.payload_name,
-        "schema": f"../jsonschema/{event.name}.json",
+        "schema": f"../jsonschema/{event.ident}.json",
         "ts_file": "ts/index.d.ts",
         "ts_link": "../ts/index.d.ts",
         "py_module": f"{python_package(catalog)}.models",
-        "ack_schema": f"../jsonschema/{event.name}.ack.json" if event.ack is not None else None,
+        "ack_schema": f"../jsonschema/{event.ident}.ack.json" if event.ack is not None else None,
         "ack_name": event.ack_name,
         "ack_rows": ack_rows,
         "ack_example": to_json(event.ack_examples[0]) if event.ack_examples else None,
@@ -503,7 +504,7 @@ def _rooms_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, types
                 "summary": sentence(room.summary),
                 "description": sentence(room.description),
                 "visibility": room.visibility,
-                "access": ACCESS_TEXT[room.access],
+                "access": _access_text(room),
                 "roles": ", ".join(code(r) for r in room.roles),
                 "params": [
                     {"name": code(p.name), "type": types.label(p.type), "description": types.describe(p.type)}
@@ -550,16 +551,36 @@ def _rooms_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, types
         unsubscribe=event_link(catalog, "unsubscribe", ROOMS) if "unsubscribe" in catalog.events else None,
         flowchart=_rooms_flowchart(catalog),
         channel_sample=_channel_sample(catalog),
+        room_example=_room_example(catalog),
         index=INDEX,
         connection_page=CONNECTION,
         cell=cell,
     )
 
 
+def _access_text(room: ir.Room) -> str:
+    """Who may enter, naming this room's own parameter where the text needs one."""
+    params = " ".join(code("{" + p.name + "}") for p in room.params) or "name"
+    return ACCESS_TEXT[room.access].format(params=params)
+
+
+def _room_example(catalog: ir.Catalog) -> str | None:
+    """A concrete room name from this catalog's own examples (a room with parameters first), or None."""
+    for room in sorted(catalog.rooms.values(), key=lambda r: not r.params):
+        sample = samples.room_sample(catalog, room)
+        if sample is not None:
+            return code(sample)
+    return None
+
+
 def _channel_sample(catalog: ir.Catalog) -> str:
     """A channel name with its parameter filled in, for the subscribe snippet: `order_{orderId}` → `order_123`."""
-    with_param = [c.name for c in catalog.channels.values() if "{" in c.name]
-    names = with_param or list(catalog.channels) or ["channel"]
+    with_param = [c for c in catalog.channels.values() if "{" in c.name]
+    for channel in with_param:
+        sample = samples.channel_sample(catalog, channel)
+        if sample is not None:
+            return sample
+    names = [c.name for c in with_param] or list(catalog.channels) or ["channel"]
     return re.sub(r"\{\w+\}", "123", names[0])
 
 
@@ -738,6 +759,7 @@ def _connection_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, 
         ),
         subscribe=event_link(catalog, "subscribe", CONNECTION) if "subscribe" in catalog.events else None,
         recovery_window=_duration(catalog.recovery_window) if catalog.recovery_window else None,
+        unreplayed=_unreplayed(catalog),
         default_limits={
             "size": size_text(catalog.default_limits.max_payload_bytes),
             "rate": rate_text(catalog.default_limits),
@@ -748,6 +770,21 @@ def _connection_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, 
         rooms_page=ROOMS,
         cell=cell,
     )
+
+
+def _unreplayed(catalog: ir.Catalog) -> dict[str, Any]:
+    """For the recovery section: this catalog's events sent to one connection (never replayed), and the one that
+    tells a returning connection what came back (a payload with a `recovered` field), if it has one."""
+    sender = [e for e in catalog.events.values() if e.delivery is not None and e.delivery.kind == "sender"]
+    report = None
+    for event in sender:
+        objects = [catalog.resolve(event.payload)]
+        fields = [f.name for o in objects if isinstance(o, ir.Object) for f in o.fields]
+        if "recovered" in fields:
+            said = [code(f) for f in fields if f in ("recovered", "restoredChannels")]
+            report = {"link": event_link(catalog, event.name, CONNECTION), "fields": " and ".join(said)}
+            break
+    return {"examples": [event_link(catalog, e.name, CONNECTION) for e in sender[:2]], "report": report}
 
 
 def _connect_url(catalog: ir.Catalog) -> dict[str, str]:

@@ -17,7 +17,7 @@ def schema_id(catalog: ir.Catalog, name: str) -> str:
 
 def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
     extra: dict[str, Any] = {
-        "$id": schema_id(catalog, f"event:{event.name}"),
+        "$id": schema_id(catalog, f"event:{event.ident}"),
         "$comment": header,
         "x-event": event.name,
         "x-direction": event.direction,
@@ -29,7 +29,11 @@ def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str,
 
 def ack_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
     assert event.ack is not None
-    extra: dict[str, Any] = {"$id": schema_id(catalog, f"ack:{event.name}"), "$comment": header, "x-ack-of": event.name}
+    extra: dict[str, Any] = {
+        "$id": schema_id(catalog, f"ack:{event.ident}"),
+        "$comment": header,
+        "x-ack-of": event.name,
+    }
     return _comment_first(standalone(catalog, event.ack, extra))
 
 
@@ -66,8 +70,9 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     header = header_text(catalog)
     files: dict[str, str] = {}
     for event in catalog.events.values():
-        files[f"{FOLDER}/{event.name}.json"] = to_json(event_schema(catalog, event, header))
+        # Named by the event's identifier: `bid:placed` is no file name on Windows; x-event keeps the wire name.
+        files[f"{FOLDER}/{event.ident}.json"] = to_json(event_schema(catalog, event, header))
         if event.ack is not None:
-            files[f"{FOLDER}/{event.name}.ack.json"] = to_json(ack_schema(catalog, event, header))
+            files[f"{FOLDER}/{event.ident}.ack.json"] = to_json(ack_schema(catalog, event, header))
     files[f"{FOLDER}/bundle.json"] = to_json(bundle(catalog, header))
     return dict(sorted(files.items()))

@@ -16,6 +16,7 @@ from .. import ir
 from ..pyformat import format_modules
 from ..schemas import standalone
 from .python_models import models_source
+from .python_package import pyproject, runtime_range, runtime_requirement
 from .serialize import header_text
 from .templating import environment
 
@@ -192,7 +193,7 @@ def _event_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
         "enters": [_target(t) for t in event.enters],
         "leaves": [_target(t) for t in event.leaves],
         "triggers": _literal(tuple(event.triggers)) if event.triggers else "",
-        "handler": "" if event.server_to_client else f"on_{event.name}",
+        "handler": "" if event.server_to_client else handler_name(event),
     }
 
 
@@ -212,7 +213,7 @@ def _emitter_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
             reason += f"; use {event.deprecated.replacement}"
         deprecated = _literal(reason)
     return {
-        "name": event.name,
+        "name": event.ident,
         "model": event.payload_name,
         "params": ", ".join(params),
         "call": ", ".join(call),
@@ -221,11 +222,16 @@ def _emitter_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
     }
 
 
+def handler_name(event: ir.Event) -> str:
+    """`on_bid_placed` for `bid:placed`: the handler method of a client-to-server event."""
+    return f"on_{event.ident}"
+
+
 def _handler_view(event: ir.Event) -> dict[str, Any]:
-    returns = f"models.{event.ack_name} | Mapping[str, Any]" if event.ack_name else "None"
-    answer = "Return the acknowledgement; it is validated before it is sent." if event.ack_name else ""
+    returns = f"models.{event.ack_name}" if event.ack_name else "None"
+    answer = "Return the acknowledgement model; it is validated before it is sent." if event.ack_name else ""
     return {
-        "handler": f"on_{event.name}",
+        "handler": handler_name(event),
         "model": event.payload_name,
         "returns": returns,
         "doc": _docstring(event.summary, event.description, answer),
@@ -240,8 +246,12 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     inbound = [e for e in events if not e.server_to_client]
     common = {"header": header, "title": catalog.title, "version": catalog.version}
     auth = catalog.auth
+    package_dir = package_name(catalog)
+    lowest, below = runtime_range()
     modules = {
-        "__init__.py": env.get_template("__init__.py.j2").render(common),
+        "__init__.py": env.get_template("__init__.py.j2").render(
+            common, package=package_dir, requirement=runtime_requirement(), lowest=lowest, below=below
+        ),
         "models.py": models_source(catalog, header),
         "registry.py": env.get_template("registry.py.j2").render(
             common,
@@ -272,7 +282,8 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         "handlers.py": env.get_template("handlers.py.j2").render(common, events=[_handler_view(e) for e in inbound]),
     }
     formatted = format_modules(modules)
-    package = f"{FOLDER}/{package_name(catalog)}"
+    package = f"{FOLDER}/{package_dir}"
     files = {f"{package}/{name}": text for name, text in formatted.items()}
     files[f"{package}/py.typed"] = header + "\n"
+    files[f"{FOLDER}/pyproject.toml"] = pyproject(catalog, package_dir, header_text(catalog))
     return dict(sorted(files.items()))

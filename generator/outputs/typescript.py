@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .. import ir
+from .. import ir, samples
 from ..builder import CHANNEL_MARK
 from .serialize import header_text
 from .templating import environment
@@ -94,6 +94,8 @@ class Types:
         if isinstance(expr, ir.Object):
             self._interface(expr)
             return expr.name
+        if isinstance(expr, ir.Enum | ir.Union) and expr.name:
+            return self.expr(expr)  # declared under its own name
         if name not in self.declarations:
             self._alias(name, self.expr(expr, top=True), _meta_doc(_meta(expr), expr))
         return name
@@ -130,7 +132,12 @@ class Types:
             self.declare_shared(self.catalog.types[expr.name])
             return expr.name
         if isinstance(expr, ir.Union):
-            return " | ".join(self.expr(b) for b in expr.branches)
+            text = " | ".join(self.expr(b) for b in expr.branches)
+            if expr.name:
+                if expr.name not in self.declarations:
+                    self._alias(expr.name, text, _meta_doc(expr.meta, expr))
+                return expr.name
+            return text
         return "unknown"  # raw JSON Schema: described in the JSDoc, checked by the server
 
     def _enum_union(self, enum: ir.Enum) -> str:
@@ -274,6 +281,44 @@ def _channel_views(catalog: ir.Catalog, types: Types) -> list[dict[str, Any]]:
     return views
 
 
+def _builder_example(call: str, params: dict[str, str] | None, name: str) -> str | None:
+    """`rooms.auction("auc_7f3")` is `"auction:auc_7f3"`, from the catalog's own sample values."""
+    if params is None:
+        return None
+    args = ", ".join(json.dumps(v) for v in params.values())
+    return f"`{call}({args})` is `{json.dumps(name)}`" if params else f"`{call}` is `{json.dumps(name)}`"
+
+
+def _rooms_doc(catalog: ir.Catalog) -> str:
+    """The JSDoc of `rooms`, with an example from this catalog (a room with parameters first), or none."""
+    ordered = sorted(catalog.rooms.values(), key=lambda r: not r.params)
+    for room in ordered:
+        values = samples.room_values(catalog, room)
+        if values is None:
+            continue
+        example = _builder_example("rooms" + _member(camel(room.name)), values, room.address(values))
+        if example:
+            return f"Builders of room names: {example}.".replace("*/", "*\\/")
+    return "Builders of room names, one per room of the catalog."
+
+
+def _channels_doc(catalog: ir.Catalog) -> str:
+    keys = _channel_keys(catalog)
+    ordered = sorted(catalog.channels.values(), key=lambda c: not c.params)
+    for channel in ordered:
+        values = samples.channel_values(catalog, channel)
+        sample = samples.channel_sample(catalog, channel)
+        example = _builder_example("channels" + _member(keys[channel.name]), values, sample or "")
+        if example and sample:
+            return f"Builders of subscribe channel names: {example}.".replace("*/", "*\\/")
+    return "Builders of subscribe channel names, one per channel of the catalog."
+
+
+def _member(key: str) -> str:
+    """Property access in a JSDoc example: `.auction`, or `["two-words"]`."""
+    return "." + key if _IDENT.match(key) else f"[{json.dumps(key)}]"
+
+
 def _type_name(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[_\-\s]+", name) if p)
 
@@ -355,6 +400,8 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         "rooms": _room_views(catalog, types),
         "channels": _channel_views(catalog, types),
         "ack_error": ACK_ERROR_TYPE if ACK_ERROR_TYPE in catalog.types else None,
+        "rooms_doc": _rooms_doc(catalog),
+        "channels_doc": _channels_doc(catalog),
     }
     env = environment("ts")
     package = {

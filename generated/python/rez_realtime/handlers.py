@@ -6,8 +6,6 @@ Subclass `EventHandlers` and implement every method; the server refuses to start
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Any
 
 from eventcat_runtime.handlers import EventContext, HandlerBase
 
@@ -22,28 +20,24 @@ class EventHandlers(HandlerBase, ABC):
         self.events = events
 
     @abstractmethod
-    async def on_subscribe(
-        self, payload: models.SubscribePayload, ctx: EventContext
-    ) -> models.SubscriptionAck | Mapping[str, Any]:
+    async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> models.SubscriptionAck:
         """Subscribe to a channel.
 
         The channel is one of the names under Channels; names with a parameter carry the id in the name
         (`support_ticket_123`). The server enters the channel's rooms after its authorisation policy allows
         each one, and remembers the subscription so that it is restored on reconnection.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """
 
     @abstractmethod
-    async def on_unsubscribe(
-        self, payload: models.UnsubscribePayload, ctx: EventContext
-    ) -> models.SubscriptionAck | Mapping[str, Any]:
+    async def on_unsubscribe(self, payload: models.UnsubscribePayload, ctx: EventContext) -> models.SubscriptionAck:
         """Unsubscribe from a channel.
 
         Leaves the channel's rooms and forgets the subscription. Unsubscribing from a channel the connection
         is not in is not an error.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """
 
     @abstractmethod
@@ -55,26 +49,22 @@ class EventHandlers(HandlerBase, ABC):
         """
 
     @abstractmethod
-    async def on_join_ticket(
-        self, payload: models.TicketMembership, ctx: EventContext
-    ) -> models.JoinTicketAck | Mapping[str, Any]:
+    async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.JoinTicketAck:
         """Join a support ticket's room.
 
         Enters `support_ticket:{ticketId}` after the authorisation policy confirms the user owns the ticket
         (FORBIDDEN otherwise). Same effect as subscribing to the `support_ticket_{ticketId}` channel.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """
 
     @abstractmethod
-    async def on_leave_ticket(
-        self, payload: models.TicketMembership, ctx: EventContext
-    ) -> models.LeaveTicketAck | Mapping[str, Any]:
+    async def on_leave_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.LeaveTicketAck:
         """Leave a support ticket's room.
 
         Leaving a ticket room the connection is not in is not an error.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """
 
     @abstractmethod
@@ -94,12 +84,10 @@ class EventHandlers(HandlerBase, ABC):
         """
 
     @abstractmethod
-    async def on_message_read(
-        self, payload: models.MessageReadPayload, ctx: EventContext
-    ) -> models.MessageReadAck | Mapping[str, Any]:
+    async def on_message_read(self, payload: models.MessageReadPayload, ctx: EventContext) -> models.MessageReadAck:
         """Mark a message as read.
 
         Records the read receipt and tells the ticket's room with `support_message_read`.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """

@@ -143,7 +143,7 @@ export declare const catalog: { readonly name: "full-demo"; readonly version: "1
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */
 export declare const clientToServerEvents: readonly ClientToServerEventName[];
-/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+/** Builders of room names: `rooms.user("u_1")` is `"user:u_1"`. */
 export declare const rooms: {
   /**
    * The `user:{userId}` room.
@@ -156,7 +156,7 @@ export declare const rooms: {
    */
   readonly board: (period: "daily" | "weekly") => BoardRoom;
 };
-/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+/** Builders of subscribe channel names: `channels.board("daily")` is `"board_daily"`. */
 export declare const channels: {
   /** The `board_{period}` channel. */
   readonly board: (period: "daily" | "weekly") => SubscribeChannel;

@@ -45,11 +45,10 @@ export type NewsEvents = "headline_published";
 // -- rooms and channels ------------------------------------------------------------------------------------------
 
 /** Every room name the server delivers to. */
-export type RoomName = ;
+export type RoomName = never;
 
 /** Every name `subscribe` accepts. */
-export type SubscribeChannel =
-  ;
+export type SubscribeChannel = never;
 
 // -- the values of index.js --------------------------------------------------------------------------------------
 
@@ -59,9 +58,9 @@ export declare const catalog: { readonly name: "minimal"; readonly version: "0.1
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */
 export declare const clientToServerEvents: readonly ClientToServerEventName[];
-/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+/** Builders of room names, one per room of the catalog. */
 export declare const rooms: {
 };
-/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+/** Builders of subscribe channel names, one per channel of the catalog. */
 export declare const channels: {
 };

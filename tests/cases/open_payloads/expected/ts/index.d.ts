@@ -67,11 +67,10 @@ export type ProfileEvents = "profile_updated";
 // -- rooms and channels ------------------------------------------------------------------------------------------
 
 /** Every room name the server delivers to. */
-export type RoomName = ;
+export type RoomName = never;
 
 /** Every name `subscribe` accepts. */
-export type SubscribeChannel =
-  ;
+export type SubscribeChannel = never;
 
 // -- the values of index.js --------------------------------------------------------------------------------------
 
@@ -81,9 +80,9 @@ export declare const catalog: { readonly name: "open-payloads"; readonly version
 export declare const serverToClientEvents: readonly ServerToClientEventName[];
 /** Every client-to-server event name, in catalog order. */
 export declare const clientToServerEvents: readonly ClientToServerEventName[];
-/** Builders of room names: `rooms.order("ord_1")` is `"order:ord_1"`. */
+/** Builders of room names, one per room of the catalog. */
 export declare const rooms: {
 };
-/** Builders of subscribe channel names: `channels.order("ord_1")` is `"order_ord_1"`. */
+/** Builders of subscribe channel names, one per channel of the catalog. */
 export declare const channels: {
 };

@@ -2,9 +2,6 @@
 """The typed emitter: one method per server-to-client event. Each validates its payload against the catalog and
 delivers it to the rooms the catalog names; the behaviour is the runtime's (`eventcat_runtime.emitter`)."""
 
-from collections.abc import Mapping
-from typing import Any
-
 from eventcat_runtime.emitter import Delivered, Emitter
 from typing_extensions import deprecated
 
@@ -12,12 +9,13 @@ from . import models
 
 
 class Events(Emitter):
-    """`await events.<event>(payload, ...)` for every server-to-client event of Full feature demo."""
+    """`await events.<event>(payload, ...)` for every server-to-client event of Full feature demo.
+
+    Each method takes the event's model; to send a plain dict, use `emit_untyped(event, payload, ...)`.
+    """
 
     @deprecated("deprecated; use ticket_changed")
-    async def ticket_updated(
-        self, payload: models.TicketUpdatedPayload | Mapping[str, Any], *, user_id: str
-    ) -> Delivered:
+    async def ticket_updated(self, payload: models.TicketUpdatedPayload, *, user_id: str) -> Delivered:
         """A ticket changed.
 
         Delivered to `user:{userId}` (userId from the `user_id` argument).

@@ -6,8 +6,6 @@ Subclass `EventHandlers` and implement every method; the server refuses to start
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Any
 
 from eventcat_runtime.handlers import EventContext, HandlerBase
 
@@ -22,10 +20,8 @@ class EventHandlers(HandlerBase, ABC):
         self.events = events
 
     @abstractmethod
-    async def on_open_ticket(
-        self, payload: models.OpenTicketPayload, ctx: EventContext
-    ) -> models.OpenTicketAck | Mapping[str, Any]:
+    async def on_open_ticket(self, payload: models.OpenTicketPayload, ctx: EventContext) -> models.OpenTicketAck:
         """Open a support ticket.
 
-        Return the acknowledgement; it is validated before it is sent.
+        Return the acknowledgement model; it is validated before it is sent.
         """

@@ -2,18 +2,18 @@
 """The typed emitter: one method per server-to-client event. Each validates its payload against the catalog and
 delivers it to the rooms the catalog names; the behaviour is the runtime's (`eventcat_runtime.emitter`)."""
 
-from collections.abc import Mapping
-from typing import Any
-
 from eventcat_runtime.emitter import Delivered, Emitter
 
 from . import models
 
 
 class Events(Emitter):
-    """`await events.<event>(payload, ...)` for every server-to-client event of Minimal."""
+    """`await events.<event>(payload, ...)` for every server-to-client event of Minimal.
 
-    async def headline_published(self, payload: models.HeadlinePublishedPayload | Mapping[str, Any]) -> Delivered:
+    Each method takes the event's model; to send a plain dict, use `emit_untyped(event, payload, ...)`.
+    """
+
+    async def headline_published(self, payload: models.HeadlinePublishedPayload) -> Delivered:
         """A headline was published.
 
         Delivered to every connection.

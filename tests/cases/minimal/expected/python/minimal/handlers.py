@@ -6,8 +6,6 @@ Subclass `EventHandlers` and implement every method; the server refuses to start
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Any
 
 from eventcat_runtime.handlers import EventContext, HandlerBase
 

@@ -2,18 +2,18 @@
 """The typed emitter: one method per server-to-client event. Each validates its payload against the catalog and
 delivers it to the rooms the catalog names; the behaviour is the runtime's (`eventcat_runtime.emitter`)."""
 
-from collections.abc import Mapping
-from typing import Any
-
 from eventcat_runtime.emitter import Delivered, Emitter
 
 from . import models
 
 
 class Events(Emitter):
-    """`await events.<event>(payload, ...)` for every server-to-client event of Open payloads."""
+    """`await events.<event>(payload, ...)` for every server-to-client event of Open payloads.
 
-    async def profile_updated(self, payload: models.ProfileUpdatedPayload | Mapping[str, Any], *, to: str) -> Delivered:
+    Each method takes the event's model; to send a plain dict, use `emit_untyped(event, payload, ...)`.
+    """
+
+    async def profile_updated(self, payload: models.ProfileUpdatedPayload, *, to: str) -> Delivered:
         """The user's profile changed.
 
         Delivered to one connection: pass its socket id as `to`.

@@ -1,0 +1,66 @@
+# generated from catalog.yaml by eventcat — do not edit
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from eventcat_runtime import CatalogModel, JsonTrue
+from pydantic import ConfigDict, Field
+from typing_extensions import TypeAliasType
+
+
+class AddNotePayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    boardId: Annotated[str, Field(pattern="^[a-z0-9-]{1,40}$")]
+    text: Annotated[str, Field(max_length=500, min_length=1)]
+    color: Literal["yellow", "pink", "blue"] | None = None
+
+
+class BoardsResetPayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    resetBy: str
+
+
+class Note(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    noteId: str
+    text: Annotated[str, Field(max_length=500, min_length=1)]
+    color: Literal["yellow", "pink", "blue"]
+
+
+class NoteAdded(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: JsonTrue
+    noteId: str
+
+
+class NoteAddedPayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    boardId: Annotated[str, Field(pattern="^[a-z0-9-]{1,40}$")]
+    note: Note
+
+
+class OpenBoardPayload(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    boardId: Annotated[str, Field(pattern="^[a-z0-9-]{1,40}$")]
+
+
+class BoardOpened(CatalogModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: JsonTrue
+    boardId: Annotated[str, Field(pattern="^[a-z0-9-]{1,40}$")]
+    notes: list[Note]

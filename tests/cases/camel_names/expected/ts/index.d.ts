@@ -1,0 +1,126 @@
+// generated from catalog.yaml by eventcat — do not edit
+/**
+ * Team notes 1.0.0: typings for socket.io-client.
+ *
+ * ```ts
+ * import { io, Socket } from "socket.io-client";
+ * import type { ServerToClientEvents, ClientToServerEvents } from "team-notes";
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ * ```
+ */
+
+// -- payloads and named types ------------------------------------------------------------------------------------
+
+export interface AddNotePayload {
+  boardId: BoardId;
+  /**
+   * @minLength 1
+   * @maxLength 500
+   */
+  text: string;
+  color?: "yellow" | "pink" | "blue";
+}
+
+/** @pattern ^[a-z0-9-]{1,40}$ */
+export type BoardId = string;
+
+export interface BoardOpened {
+  ok: true;
+  boardId: BoardId;
+  notes: Note[];
+}
+
+export interface BoardsResetPayload {
+  resetBy: string;
+}
+
+export interface Note {
+  noteId: string;
+  /**
+   * @minLength 1
+   * @maxLength 500
+   */
+  text: string;
+  color: "yellow" | "pink" | "blue";
+}
+
+export interface NoteAdded {
+  ok: true;
+  noteId: string;
+}
+
+export interface NoteAddedPayload {
+  boardId: BoardId;
+  note: Note;
+}
+
+export interface OpenBoardPayload {
+  boardId: BoardId;
+}
+
+// -- events ------------------------------------------------------------------------------------------------------
+
+/** Events the server sends; listen with `socket.on(name, (payload) => ...)`. */
+export interface ServerToClientEvents {
+  /**
+   * A note was added to a board.
+   *
+   * Delivered to `board:{boardId}`.
+   */
+  noteAdded: (payload: NoteAddedPayload) => void;
+  /**
+   * Every board was cleared.
+   *
+   * Delivered to every connection.
+   */
+  boardsReset: (payload: BoardsResetPayload) => void;
+}
+
+/** Events the client sends with `socket.emit(name, payload[, ack])`; the server validates every one. */
+export interface ClientToServerEvents {
+  /** Open a board and receive its notes. */
+  openBoard: (payload: OpenBoardPayload, ack: (response: BoardOpened) => void) => void;
+  /** Add a note to a board. */
+  addNote: (payload: AddNotePayload, ack: (response: NoteAdded) => void) => void;
+}
+
+/** Every server-to-client event name. */
+export type ServerToClientEventName = keyof ServerToClientEvents;
+/** Every client-to-server event name. */
+export type ClientToServerEventName = keyof ClientToServerEvents;
+/** The payload type of a server-to-client event. */
+export type ServerToClientPayload<E extends ServerToClientEventName> = Parameters<ServerToClientEvents[E]>[0];
+/** The payload type of a client-to-server event. */
+export type ClientToServerPayload<E extends ClientToServerEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** Boards: the events of the `boards` domain. */
+export type BoardsEvents = "openBoard" | "addNote" | "noteAdded" | "boardsReset";
+
+// -- rooms and channels ------------------------------------------------------------------------------------------
+
+/** `board` room names. */
+export type BoardRoom = `board:${BoardId}`;
+/** Every room name the server delivers to. */
+export type RoomName = BoardRoom;
+
+/** Every name `subscribe` accepts. */
+export type SubscribeChannel = never;
+
+// -- the values of index.js --------------------------------------------------------------------------------------
+
+/** The catalog these typings were generated from. */
+export declare const catalog: { readonly name: "team-notes"; readonly version: "1.0.0"; readonly namespace: "/" };
+/** Every server-to-client event name, in catalog order. */
+export declare const serverToClientEvents: readonly ServerToClientEventName[];
+/** Every client-to-server event name, in catalog order. */
+export declare const clientToServerEvents: readonly ClientToServerEventName[];
+/** Builders of room names: `rooms.board("retro-42")` is `"board:retro-42"`. */
+export declare const rooms: {
+  /**
+   * The `board:{boardId}` room.
+   * Pattern: `board:{boardId}`.
+   */
+  readonly board: (boardId: BoardId) => BoardRoom;
+};
+/** Builders of subscribe channel names, one per channel of the catalog. */
+export declare const channels: {
+};
