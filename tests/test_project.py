@@ -123,7 +123,10 @@ def test_the_package_key_names_the_generated_python_package(configured: Path) ->
     pyproject = configured / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + 'package = "support_events"\n', encoding="utf-8")
     assert run_cli("generate", "--only", "python", cwd=configured).exit_code == 0
-    assert sorted(p.name for p in (configured / "build" / "gen" / "python").iterdir()) == ["support_events"]
+    assert sorted(p.name for p in (configured / "build" / "gen" / "python").iterdir()) == [
+        "pyproject.toml",
+        "support_events",
+    ]
     scaffold = run_cli("scaffold", "--print", cwd=configured)
     assert "from support_events import EventHandlers, Events, models" in scaffold.stdout
 

@@ -250,7 +250,6 @@ def test_check_finds_the_class_a_factory_module_imports(tmp_path: Path) -> None:
     assert absent.exit_code == 2 and "nope.py does not exist" in absent.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="REZ's handlers return Mapping[str, Any] until h2's typed API (no | Mapping)")
 def test_rez_handlers_match_the_catalog() -> None:
     result = run_cli("scaffold", "--check", cwd=ROOT)
     assert result.exit_code == 0, result.stdout
