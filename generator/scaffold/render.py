@@ -14,10 +14,11 @@ from typing import Any
 
 from .. import ir
 from ..builder import CHANNEL_MARK
+from ..names import identifier
 from ..outputs.python import package_name
 from ..outputs.templating import environment
 from ..pyformat import format_modules
-from .spec import HandlerSpec, handler_specs, identifier
+from .spec import HandlerSpec, handler_specs
 
 DEFAULT_APP = "app.handlers:create"
 

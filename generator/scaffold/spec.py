@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .. import ir
@@ -26,15 +25,6 @@ class HandlerSpec:
         return f"async def {self.method}(self, payload: models.{self.payload}, ctx: EventContext) -> {returns}"
 
 
-def identifier(event_name: str) -> str:
-    """The Python identifier of an event name: `bid:placed`, `bidPlaced` and `bid_placed` all give `bid_placed`.
-
-    MERGE: the compiler's outputs derive it in one place once event name styles land (plan §1); use that one.
-    """
-    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", event_name)
-    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
-
-
 def handler_specs(catalog: ir.Catalog) -> list[HandlerSpec]:
     """The methods, in catalog order: every client-to-server event's.
 
@@ -42,7 +32,7 @@ def handler_specs(catalog: ir.Catalog) -> list[HandlerSpec]:
     has no method for it; leave it out here as the generated handlers.py does.
     """
     return [
-        HandlerSpec(event.name, f"on_{identifier(event.name)}", event.payload_name, event.ack_name)
+        HandlerSpec(event.name, f"on_{event.ident}", event.payload_name, event.ack_name)
         for event in catalog.events.values()
         if not event.server_to_client
     ]
