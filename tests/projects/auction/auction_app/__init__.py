@@ -1,0 +1,1 @@
+"""The live-auction team's app on its generated package: its handlers and nothing else."""
