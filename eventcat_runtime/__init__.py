@@ -3,6 +3,8 @@
 Generated code stays declarations only (models, a registry, typed method stubs); the behaviour lives here, once.
 """
 
+__version__ = "0.1.0"
+
 from .emitter import Delivered, Emitter
 from .errors import ErrorCode, EventError, OutboundValidationError
 from .handlers import EventContext, HandlerBase
@@ -52,4 +54,5 @@ __all__ = [
     "RoomTarget",
     "UriStr",
     "UuidStr",
+    "__version__",
 ]

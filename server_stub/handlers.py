@@ -27,9 +27,6 @@ class RezHandlers(EventHandlers):
             payload["restoredChannels"] = list(ctx.connection.restored_channels)
         await self.events.connected(payload, to=ctx.sid)
 
-    async def on_shutdown(self, ctx: EventContext) -> None:
-        await self.events.disconnected({"reason": "server_shutdown", "timestamp": now_iso()}, to=ctx.sid)
-
     # -- connection --------------------------------------------------------------------------------------------
 
     async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> Mapping[str, Any]:
@@ -41,6 +38,7 @@ class RezHandlers(EventHandlers):
         return {"ok": True, "channel": payload.channel, "rooms": rooms}
 
     async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
+        # Not called: the catalog's `server.heartbeat` has the runtime answer it (`heartbeat_ack`) by itself.
         await self.events.heartbeat_ack({"timestamp": payload.timestamp}, to=ctx.sid)
 
     # -- support -----------------------------------------------------------------------------------------------

@@ -44,12 +44,11 @@ import pytest
 import socketio
 from eventcat_runtime.registry import Registry
 from eventcat_runtime.server import EventServer
+from eventcat_runtime.settings import Settings
 from prometheus_client.parser import text_string_to_metric_families
 from rez_realtime import REGISTRY as REZ_REGISTRY
 from rez_realtime.examples import EXAMPLES as REZ_EXAMPLES
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-from server_stub.config import Settings
 
 from .conftest import ROOT
 from .live import SECRET, SERVICE_TOKEN, Client, LiveServer, RegistryServer, make_token, serve, serve_registry

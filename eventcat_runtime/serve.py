@@ -1,0 +1,86 @@
+"""Run an app under uvicorn, and stop it gracefully: clients are told (the catalog's close event, the handlers'
+`on_shutdown`) before the port closes, rather than finding a dead socket."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import socket
+from collections.abc import Iterator
+from types import ModuleType
+
+import uvicorn
+
+from . import httptimeout, logs, mock, wsdeflate
+from .app import App, HandlersFactory, build, load_package
+from .settings import Settings
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn closes open WebSockets as it shuts down; the app says goodbye first."""
+
+    def __init__(self, config: uvicorn.Config, app: App) -> None:
+        super().__init__(config)
+        self.app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.app.shutdown()
+        await super().shutdown(sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """uvicorn re-raises the signal it caught once it has stopped; a graceful stop is a clean exit (0)."""
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+
+def prepare(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> tuple[App, str | None]:
+    """The app for these settings (handlers None: the mock's); in demo mode also the token to print."""
+    module = load_package(package)
+    if settings.demo:
+        settings = dataclasses.replace(
+            settings,
+            jwt_secret=settings.jwt_secret or mock.secret(),
+            service_token=settings.service_token or mock.secret(),
+        )
+    factory = handlers if handlers is not None else mock.handlers_for(module)
+    app = build(module, factory, settings)
+    token = None
+    if settings.demo or settings.mock:
+        traffic = mock.Traffic.of(module)
+        traffic.install(app)
+        if settings.demo:
+            token = traffic.token(app)
+    return app, token
+
+
+def uvicorn_config(app: App, sockets_given: bool = False) -> uvicorn.Config:
+    settings = app.settings
+    return uvicorn.Config(
+        app.asgi,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        # permessage-deflate when the client offers it, for messages from the threshold up (wsdeflate.py); a
+        # message over the Engine.IO limit is refused by the WebSocket layer itself (close 1009), before it is
+        # buffered whole or decompressed past the limit.
+        # Each request must arrive whole within --request-timeout (slowloris; httptimeout.py).
+        http=httptimeout.protocol_class(settings.request_timeout),
+        ws=wsdeflate.protocol_class(settings.compression_threshold),
+        ws_per_message_deflate=settings.ws_compression,
+        ws_max_size=app.server.sio.eio.max_http_buffer_size,
+    )
+
+
+def run(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> None:
+    module = load_package(package)
+    logs.configure(settings.log_level, settings.log_format, [module.REGISTRY.auth.query_param])
+    app, token = prepare(module, handlers, settings)
+    if settings.demo or settings.mock:
+        print(mock.banner(app, token), flush=True)
+    server = GracefulServer(uvicorn_config(app), app)
+    server.run()
