@@ -190,7 +190,8 @@ def load_package(name: str) -> ModuleType:
     default="50/10s",
     show_default=True,
     callback=_rate_option,
-    help="This many rate-limited events within the period close the connection (disconnected: rate_limited), or off.",
+    help="This many rate-limited events within the period close the connection (the catalog's close event, reason "
+    "rate_limited), or off.",
 )
 @click.option(
     "--max-buffer-bytes",

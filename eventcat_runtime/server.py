@@ -436,7 +436,9 @@ class EventServer:
 
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)
-        if spec is None or not spec.inbound or spec.handler is None:
+        heartbeat = self.conventions.heartbeat
+        answered_here = heartbeat is not None and heartbeat.event == event
+        if spec is None or not spec.inbound or (spec.handler is None and not answered_here):
             shown = event if len(event) <= 100 else event[:100] + "…"  # a made-up name is echoed, not amplified
             raise EventError(
                 ErrorCode.UNKNOWN_EVENT,
@@ -444,8 +446,7 @@ class EventServer:
                 {"event": shown},
             )
         payload = parse_inbound(event, args, spec.model, spec.max_payload_bytes)
-        heartbeat = self.conventions.heartbeat
-        if heartbeat is not None and heartbeat.event == event:
+        if heartbeat is not None and answered_here:
             await self._answer_heartbeat(conn, heartbeat.reply, payload)
             return None
         self._check_caller(spec, payload, conn)
@@ -455,7 +456,7 @@ class EventServer:
         leaving = []
         for target in spec.leaves:
             leaving.extend(await self._target_rooms(target, conn, payload.model_dump(by_alias=True), {}))
-        if self.handlers is None:
+        if self.handlers is None or spec.handler is None:
             raise EventError(ErrorCode.INTERNAL_ERROR, "the server has no handlers attached")
         result = await getattr(self.handlers, spec.handler)(payload, self.context(conn, event, wants_ack))
         for room in entering:

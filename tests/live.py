@@ -210,14 +210,14 @@ class LiveServer:
         self.clients.clear()
 
 
-def test_settings(**changes: Any) -> Settings:
+def live_settings(**changes: Any) -> Settings:
     return Settings(**{"jwt_secret": SECRET, "service_token": SERVICE_TOKEN, "log_level": "warning", **changes})
 
 
 @contextlib.asynccontextmanager
 async def serve(settings: Settings | None = None, port: int = 0) -> Any:
     """Run the REZ app on a free 127.0.0.1 port (or this one) for the duration of the block."""
-    settings = settings or test_settings()
+    settings = settings or live_settings()
     if settings.admin_node_modules is None:
         settings = dataclasses.replace(settings, admin_node_modules=REZ_ADMIN_NODE_MODULES)
     async with serve_app("rez_realtime", create_rez, settings, port=port) as live:
@@ -236,7 +236,7 @@ async def serve_app(
 ) -> AsyncIterator[LiveServer]:
     """Any generated package with these handlers, built by the runtime (eventcat_runtime.app.build) as `serve` builds
     it, on a free 127.0.0.1 port (or this one). registry: one that replaces the package's (conventions, auth)."""
-    app = build(package, handlers, settings or test_settings(), registry=registry, verifier=verifier)
+    app = build(package, handlers, settings or live_settings(), registry=registry, verifier=verifier)
     listener, port = loopback_listener(port)
     async with running(_QuietServer(uvicorn_config(app), app), listener):
         live = LiveServer(app, f"http://127.0.0.1:{port}", port)
