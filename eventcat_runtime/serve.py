@@ -13,6 +13,8 @@ import uvicorn
 
 from . import httptimeout, logs, mock, wsdeflate
 from .app import App, HandlersFactory, build, load_package
+from .auth import Verifier
+from .registry import Registry
 from .settings import Settings
 
 
@@ -35,8 +37,16 @@ class GracefulServer(uvicorn.Server):
             self._captured_signals.clear()
 
 
-def prepare(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> tuple[App, str | None]:
-    """The app for these settings (handlers None: the mock's); in demo mode also the token to print."""
+def prepare(
+    package: ModuleType | str,
+    handlers: HandlersFactory | None,
+    settings: Settings,
+    *,
+    registry: Registry | None = None,
+    verifier: Verifier | None = None,
+) -> tuple[App, str | None]:
+    """The app for these settings (handlers None: the mock's); in demo mode also the token to print. registry and
+    verifier replace the package's and the catalog's (tests, tools)."""
     module = load_package(package)
     if settings.demo:
         settings = dataclasses.replace(
@@ -45,10 +55,10 @@ def prepare(package: ModuleType | str, handlers: HandlersFactory | None, setting
             service_token=settings.service_token or mock.secret(),
         )
     factory = handlers if handlers is not None else mock.handlers_for(module)
-    app = build(module, factory, settings)
+    app = build(module, factory, settings, registry=registry, verifier=verifier)
     token = None
     if settings.demo or settings.mock:
-        traffic = mock.Traffic.of(module)
+        traffic = mock.Traffic.of(module, app.registry)
         traffic.install(app)
         if settings.demo:
             token = traffic.token(app)

@@ -24,12 +24,12 @@ import jwt
 import socketio
 import uvicorn
 from eventcat_runtime import wsdeflate
-from eventcat_runtime.app import App, HandlersFactory, buffer_size, build
+from eventcat_runtime.app import App, HandlersFactory, buffer_size
 from eventcat_runtime.auth import Verifier, verifier_for
 from eventcat_runtime.handlers import HandlerBase
 from eventcat_runtime.http import create_http_app
 from eventcat_runtime.registry import Registry
-from eventcat_runtime.serve import GracefulServer, uvicorn_config
+from eventcat_runtime.serve import GracefulServer, prepare, uvicorn_config
 from eventcat_runtime.server import EventServer
 from eventcat_runtime.settings import Settings
 
@@ -155,6 +155,7 @@ class LiveServer:
     app: App
     url: str
     port: int
+    token: str | None = None
     clients: list[Client] = field(default_factory=list)
     _barriers: Iterator[int] = field(default_factory=itertools.count)
 
@@ -227,7 +228,7 @@ async def serve(settings: Settings | None = None, port: int = 0) -> Any:
 @contextlib.asynccontextmanager
 async def serve_app(
     package: ModuleType | str,
-    handlers: HandlersFactory,
+    handlers: HandlersFactory | None,
     settings: Settings | None = None,
     *,
     registry: Registry | None = None,
@@ -235,11 +236,12 @@ async def serve_app(
     port: int = 0,
 ) -> AsyncIterator[LiveServer]:
     """Any generated package with these handlers, built by the runtime (eventcat_runtime.app.build) as `serve` builds
-    it, on a free 127.0.0.1 port (or this one). registry: one that replaces the package's (conventions, auth)."""
-    app = build(package, handlers, settings or live_settings(), registry=registry, verifier=verifier)
+    it, on a free 127.0.0.1 port (or this one). registry: one that replaces the package's (conventions, auth).
+    handlers None: the mock's (settings.mock or .demo add the example traffic; the demo token is `live.token`)."""
+    app, token = prepare(package, handlers, settings or live_settings(), registry=registry, verifier=verifier)
     listener, port = loopback_listener(port)
     async with running(_QuietServer(uvicorn_config(app), app), listener):
-        live = LiveServer(app, f"http://127.0.0.1:{port}", port)
+        live = LiveServer(app, f"http://127.0.0.1:{port}", port, token=token)
         try:
             yield live
         finally:
