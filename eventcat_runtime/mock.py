@@ -201,12 +201,13 @@ class Traffic:
             except Exception:
                 log.exception("demo publish failed", extra={"event": emit.event})
 
-    def token(self, app: App) -> str | None:
-        """A token for the demo user, when the server can sign one (HS*: it holds the secret)."""
+    def token(self, app: App, private_key: str | None = None) -> str | None:
+        """A token for the demo user, when the server can sign one: HS* with its secret, else with private_key."""
         verifier = app.server.verifier
-        if not isinstance(verifier, JwtVerifier) or not verifier.secret:
+        if not isinstance(verifier, JwtVerifier):
             return None
-        if not verifier.algorithms[0].startswith("HS"):
+        hs = verifier.algorithms[0].startswith("HS")
+        if (hs and not verifier.secret) or (not hs and private_key is None):
             return None
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -219,7 +220,7 @@ class Traffic:
             claims["iss"] = verifier.issuer
         if verifier.audience:
             claims["aud"] = verifier.audience
-        return verifier.issue(claims)
+        return verifier.issue(claims, private_key)
 
 
 def _cycle(emits: list[Emit]) -> Iterator[Emit]:

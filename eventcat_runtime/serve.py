@@ -11,9 +11,9 @@ from types import ModuleType
 
 import uvicorn
 
-from . import httptimeout, logs, mock, wsdeflate
+from . import devkeys, httptimeout, logs, mock, wsdeflate
 from .app import App, HandlersFactory, build, load_package
-from .auth import Verifier
+from .auth import ASYMMETRIC_PREFIXES, JwtVerifier, Verifier
 from .registry import Registry
 from .settings import Settings
 
@@ -48,12 +48,15 @@ def prepare(
     """The app for these settings (handlers None: the mock's); in demo mode also the token to print. registry and
     verifier replace the package's and the catalog's (tests, tools)."""
     module = load_package(package)
+    private_key = None
     if settings.demo:
         settings = dataclasses.replace(
             settings,
             jwt_secret=settings.jwt_secret or mock.secret(),
             service_token=settings.service_token or mock.secret(),
         )
+        if verifier is None:
+            verifier, private_key = demo_verifier(registry or module.REGISTRY, settings)
     factory = handlers if handlers is not None else mock.handlers_for(module)
     app = build(module, factory, settings, registry=registry, verifier=verifier)
     token = None
@@ -61,8 +64,29 @@ def prepare(
         traffic = mock.Traffic.of(module, app.registry)
         traffic.install(app)
         if settings.demo:
-            token = traffic.token(app)
+            token = traffic.token(app, private_key)
     return app, token
+
+
+def demo_verifier(registry: Registry, settings: Settings) -> tuple[Verifier | None, str | None]:
+    """For --demo on a catalog of RS*/ES* tokens without a key given: a verifier of a fresh development key pair,
+    and its private key to sign the demo's token (None, None: the settings' own verifier does)."""
+    auth = registry.auth
+    algorithms = settings.jwt_algorithms or auth.algorithms
+    if auth.scheme != "jwt" or not algorithms[0].startswith(ASYMMETRIC_PREFIXES):
+        return None, None
+    if settings.jwt_public_key or settings.jwks_url:
+        return None, None
+    private, public = devkeys.key_pair(algorithms[0])
+    verifier = JwtVerifier(
+        algorithms=(algorithms[0],),
+        public_key=public,
+        issuer=settings.jwt_issuer or auth.issuer,
+        audience=settings.jwt_audience or auth.audience,
+        user_claim=auth.user_claim,
+        user_schema=auth.user_schema,
+    )
+    return verifier, private
 
 
 def uvicorn_config(app: App, sockets_given: bool = False) -> uvicorn.Config:

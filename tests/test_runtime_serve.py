@@ -200,3 +200,22 @@ def test_serve_defaults_give_way_to_flags() -> None:
     assert "server_stub.app:create" not in own and "rez_realtime" not in own
     mocked = _with_defaults(["--mock"], SERVE_DEFAULTS)
     assert "--app" not in mocked and "rez_realtime" in mocked
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
+async def test_demo_signs_its_token_with_a_development_key(algorithm: str) -> None:
+    """--demo on a catalog of RS*/ES* tokens (here with a JWKS URL nobody serves): a fresh key pair signs the
+    printed token, and the demo's verifier accepts it; the catalog's JWKS is not asked."""
+    from eventcat_runtime.registry import AuthSpec
+
+    from .test_runtime_auth import JOIN, WhoHandlers
+
+    auth = AuthSpec(join=JOIN, algorithms=(algorithm,), jwks_url="http://127.0.0.1:9/jwks.json")
+    registry = desk.registry(auth=auth)
+    settings = live_settings(jwt_secret=None, demo=True, demo_interval=30)
+    async with serve_app(desk.package(), WhoHandlers, settings, registry=registry) as live:
+        assert live.token is not None
+        assert jwt.get_unverified_header(live.token)["alg"] == algorithm
+        user = jwt.decode(live.token, options={"verify_signature": False})["userId"]
+        client = await live.connect(user, token=live.token, wait_connected=False)
+        assert await client.call("note:add", {"text": "who"}) == {"ok": True, "id": user}
