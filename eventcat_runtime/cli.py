@@ -347,10 +347,12 @@ def serve(
     """
     if app_dir is not None:
         sys.path.insert(0, str(app_dir.resolve()))
-    app = load_app(app_ref) if app_ref and not mock else None
     if app_ref is None and not mock:
         raise click.UsageError("give the app (--app MODULE:ATTR), or serve the catalog alone with --mock")
-    name = package or (package_of(load_app(app_ref)) if app_ref else None)
+    loaded = load_app(app_ref) if app_ref else None
+    # --mock serves the catalog alone: an app given too only names the package.
+    app = None if mock else loaded
+    name = package or (package_of(loaded) if loaded is not None else None)
     if name is None:
         raise click.UsageError(
             "which generated package? pass --package NAME (it could not be found from the app's handler class)"
@@ -402,15 +404,16 @@ def serve(
     keyless = not (settings.jwt_secret or settings.jwt_public_key or settings.jwks_url or registry.auth.jwks_url)
     if registry.auth.scheme == "jwt" and not demo and keyless:
         raise click.UsageError("set JWT_SECRET (HS*), JWT_PUBLIC_KEY or --jwks-url (RS*/ES*), or try it with --demo")
-    from .serve import run
+    from .serve import run_app, start
 
     factory: Callable[[Any], HandlerBase] | None = app
     try:
-        run(module, factory, settings)
+        built, token = start(module, factory, settings)
     except ValueError as exc:  # a configuration the verifier refuses, e.g. RS256 without a key
         raise click.UsageError(str(exc)) from None
     except TypeError as exc:  # handlers that do not fit the catalog
         raise click.UsageError(str(exc)) from None
+    run_app(built, token)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

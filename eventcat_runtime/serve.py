@@ -110,11 +110,19 @@ def uvicorn_config(app: App, sockets_given: bool = False) -> uvicorn.Config:
     )
 
 
-def run(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> None:
+def start(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> tuple[App, str | None]:
+    """Logging configured, then the app built: ValueError or TypeError for settings or handlers that do not fit."""
     module = load_package(package)
     logs.configure(settings.log_level, settings.log_format, [module.REGISTRY.auth.query_param])
-    app, token = prepare(module, handlers, settings)
-    if settings.demo or settings.mock:
+    return prepare(module, handlers, settings)
+
+
+def run_app(app: App, token: str | None) -> None:
+    """Serve until a signal stops it (gracefully); in demo and mock mode the banner first."""
+    if app.settings.demo or app.settings.mock:
         print(mock.banner(app, token), flush=True)
-    server = GracefulServer(uvicorn_config(app), app)
-    server.run()
+    GracefulServer(uvicorn_config(app), app).run()
+
+
+def run(package: ModuleType | str, handlers: HandlersFactory | None, settings: Settings) -> None:
+    run_app(*start(package, handlers, settings))

@@ -163,6 +163,10 @@ def test_runtime_cli_usage_errors() -> None:
     assert not_generated.returncode == 2 and "not a generated eventcat package" in not_generated.stderr
     keyless = serve("--mock", "--package", "full_demo")
     assert keyless.returncode == 2 and "JWT_SECRET" in keyless.stderr, keyless.stderr
+    not_handlers = serve("--app", "builtins:str", "--package", "full_demo", "--demo")
+    assert not_handlers.returncode == 2 and "not the package's EventHandlers" in not_handlers.stderr
+    missing = serve("--app", "full_demo:EventHandlers", "--demo")  # abstract: no on_open_ticket
+    assert missing.returncode == 2 and "on_open_ticket" in missing.stderr, missing.stderr
 
 
 # -- the compiler's wrapper ----------------------------------------------------------------------------------------
