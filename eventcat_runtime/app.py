@@ -144,10 +144,17 @@ def limiter_for(registry: Registry, settings: Settings) -> RateLimiter | None:
     return RateLimiter(limits)
 
 
-def make_handlers(factory: HandlersFactory, events: Emitter) -> HandlerBase:
+def make_handlers(factory: HandlersFactory, events: Emitter, package: ModuleType) -> HandlerBase:
+    """The app's handlers, written on this package's `EventHandlers` (TypeError otherwise)."""
     handlers = factory(events)
+    base = getattr(package, "EventHandlers", HandlerBase)
     if not isinstance(handlers, HandlerBase):
         raise TypeError(f"{factory!r} returned {type(handlers).__name__}, not the package's EventHandlers")
+    if not isinstance(handlers, base):
+        raise TypeError(
+            f"{type(handlers).__name__} is not written on {package.__name__}.EventHandlers: "
+            f"is --package the package its handlers come from?"
+        )
     return handlers
 
 
@@ -186,7 +193,7 @@ def build(
     server.sio.eio.compression_threshold = settings.compression_threshold
     server.limiter = limiter_for(registry, settings)
     events = module.Events(server)
-    attached = make_handlers(handlers, events)
+    attached = make_handlers(handlers, events, module)
     server.attach(attached)
     app = App(settings, registry, module, server, events, attached, policy)
     routes: list[BaseRoute] = []

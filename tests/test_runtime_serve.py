@@ -165,6 +165,8 @@ def test_runtime_cli_usage_errors() -> None:
     assert keyless.returncode == 2 and "JWT_SECRET" in keyless.stderr, keyless.stderr
     not_handlers = serve("--app", "builtins:str", "--package", "full_demo", "--demo")
     assert not_handlers.returncode == 2 and "not the package's EventHandlers" in not_handlers.stderr
+    other = serve("--app", "server_stub.app:create", "--package", "full_demo", "--demo")
+    assert other.returncode == 2 and "not written on full_demo.EventHandlers" in other.stderr, other.stderr
     missing = serve("--app", "full_demo:EventHandlers", "--demo")  # abstract: no on_open_ticket
     assert missing.returncode == 2 and "on_open_ticket" in missing.stderr, missing.stderr
 
