@@ -42,9 +42,10 @@ class ErrorWriter:
                 extra={"code": exc.code[:100], "reason": exc.message[:200]},
             )
             exc = EventError(ErrorCode.INTERNAL_ERROR, "the server failed to process the event")
-        written = self._validated(self._fill(exc, with_details=True))
-        if written is None:  # the details do not fit the contract's type: the refusal goes out without them
-            written = self._validated(self._fill(exc, with_details=False))
+        written = self._validated(self._fill(exc, with_details=True), quiet=exc.details is not None)
+        if written is None and exc.details is not None:
+            # The details do not fit the contract's `details` type: the refusal goes out without them.
+            written = self._validated(self._fill(exc, with_details=False), quiet=False)
         if written is None:
             log.error("the error contract refuses the runtime's own refusal", extra={"code": exc.code})
             return plain(exc)
@@ -67,15 +68,18 @@ class ErrorWriter:
             out[roles["trace_id"]] = uuid.uuid4().hex
         return out
 
-    def _validated(self, error: dict[str, Any]) -> dict[str, Any] | None:
+    def _validated(self, error: dict[str, Any], *, quiet: bool) -> dict[str, Any] | None:
+        """The refusal as validated by the contract's model; None (logged unless quiet) when it does not match."""
         assert self.contract is not None
         try:
             wire, _ = to_wire(error, self.contract.model)
         except ValidationError as exc:
-            log.error("refusal does not match the error contract", extra={"errors": problems(exc)})
+            (log.debug if quiet else log.error)(
+                "refusal does not match the error contract", extra={"errors": problems(exc)}
+            )
             return None
         except (TypeError, ValueError) as exc:
-            log.error("refusal is not JSON", extra={"errors": str(exc)})
+            (log.debug if quiet else log.error)("refusal is not JSON", extra={"errors": str(exc)})
             return None
         return dict(wire)
 

@@ -280,3 +280,30 @@ async def test_client_sees_connect_refusal_in_the_contract() -> None:
             await sio.connect(live.url, transports=["websocket"], wait_timeout=5)
         assert errors, errors
         assert_problem(errors[0]["data"], "AUTH_REQUIRED")
+
+
+class Hint(desk._Strict):
+    limit: int
+
+
+class ProblemWithHint(desk.Problem):
+    hint: Hint | None = None
+
+
+async def test_details_in_their_field_when_they_fit_the_contract(caplog: pytest.LogCaptureFixture) -> None:
+    """The details role maps to `hint` ({limit}): a handler's details that fit go out; the runtime's own (event,
+    errors) do not fit that type, so its refusal goes out without them, and nothing is logged as an error."""
+    import dataclasses
+
+    contract = desk.CONVENTIONS.errors
+    assert contract is not None
+    hinted = dataclasses.replace(contract, model=ProblemWithHint, fields={**contract.fields, "details": "hint"})
+    registry = desk.registry(conventions=desk.conventions(errors=hinted))
+    async with serve_app(desk.package(), desk.DeskHandlers, settings(), registry=registry) as live:
+        client = await connect(live)
+        too_long = await client.call("note:add", {"text": "too long"})
+        assert too_long["error"]["hint"] == {"limit": 5}, too_long
+        with caplog.at_level(logging.DEBUG, logger="eventcat"):
+            invalid = await client.call("note:add", {"text": 5})
+        assert invalid["error"]["kind"] == "VALIDATION_ERROR" and "hint" not in invalid["error"], invalid
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.records
