@@ -6,6 +6,7 @@ runtime's `build` on loopback and driven by real python-socketio clients.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -19,6 +20,7 @@ from eventcat_runtime.settings import Settings
 
 from . import desk
 from .live import Client, LiveServer, live_settings, serve_app, unique_user
+from .test_scaleout import fresh_redis, redis_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -307,3 +309,24 @@ async def test_details_in_their_field_when_they_fit_the_contract(caplog: pytest.
             invalid = await client.call("note:add", {"text": 5})
         assert invalid["error"]["kind"] == "VALIDATION_ERROR" and "hint" not in invalid["error"], invalid
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.records
+
+
+async def test_without_recovery_scale_out_still_delivers_across_nodes(fresh_redis: Any) -> None:  # noqa: F811
+    """Two nodes on one Redis, a catalog without recovery: the shared log carries the event from node A to a client
+    on node B, without an offset, and no session is kept for recovery."""
+    shared = settings(redis_url=fresh_redis.url)
+    async with (
+        serve_app(desk.package(), desk.DeskHandlers, shared) as a,
+        serve_app(desk.package(), desk.DeskHandlers, shared) as b,
+    ):
+        client = await connect(b)
+        await client.call("note:add", {"text": "enter"})
+        from_a = {"id": "n_x", "text": "from A"}
+        deadline = time.monotonic() + 5
+        while from_a not in client.payloads("note:added") and time.monotonic() < deadline:
+            await a.events.note_added(from_a)  # until node A reads the stream from where B is
+            with contextlib.suppress(TimeoutError):
+                await client.wait_for("note:added", len(client.payloads("note:added")) + 1, timeout=0.5)
+        assert from_a in client.payloads("note:added"), client.received
+        assert client.offsets == [], client.offsets
+        assert b.app.server.pid_of(client.sid) == ""
