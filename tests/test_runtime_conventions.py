@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import time
@@ -19,7 +20,7 @@ from eventcat_runtime.registry import Conventions
 from eventcat_runtime.settings import Settings
 
 from . import desk
-from .live import Client, LiveServer, live_settings, serve_app, unique_user
+from .live import Client, LiveServer, live_settings, make_token, serve_app, unique_user
 from .test_scaleout import fresh_redis, redis_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(60)
@@ -330,3 +331,48 @@ async def test_without_recovery_scale_out_still_delivers_across_nodes(fresh_redi
         assert from_a in client.payloads("note:added"), client.received
         assert client.offsets == [], client.offsets
         assert b.app.server.pid_of(client.sid) == ""
+
+
+async def test_the_official_client_sees_the_catalogs_conventions() -> None:
+    """socket.io-client: pong for ping, refusals in the catalog's shape by ack and by `oops`, a room event with
+    no offset argument, and no recovery (no pid, `socket.recovered` false)."""
+    from .conftest import NODE_DIR, node_or_skip
+    from .test_node_client import step
+
+    node = node_or_skip()
+    async with serve_app(desk.package(), desk.DeskHandlers, settings()) as live:
+        user = unique_user()
+        process = await asyncio.create_subprocess_exec(
+            node,
+            "conventions-client.mjs",
+            live.url,
+            make_token(user),
+            cwd=NODE_DIR,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            # Once the client has entered the desk room (its second note:add), publish to the room.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                conn = next((c for c in live.app.server.connections.values() if c.user.user_id == user), None)
+                if conn is not None and "desk" in conn.holds:
+                    break
+                await asyncio.sleep(0.02)
+            await live.events.note_added({"id": "n_9", "text": "to the room"})
+            stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    lines = [json.loads(line) for line in stdout.decode().splitlines() if line.strip()]
+    assert step(lines, "connected") == {"step": "connected", "recovered": False, "pid": None}
+    assert step(lines, "pong")["args"] == [{"sentAt": 7}]
+    refused = step(lines, "refused_ack")["ack"]
+    assert refused["ok"] is False
+    assert_problem(refused["error"], "VALIDATION_ERROR")
+    [error] = step(lines, "error_event")["args"]
+    assert_problem(error, "VALIDATION_ERROR")
+    assert step(lines, "added")["ack"] == {"ok": True, "id": "n_1"}
+    assert step(lines, "room_event")["args"] == [{"id": "n_9", "text": "to the room"}]  # no offset argument
