@@ -285,7 +285,7 @@ def load_package(name: str) -> ModuleType:
 @click.option(
     "--admin-node-modules",
     envvar="ADMIN_NODE_MODULES",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
     default=None,
     help="The node_modules folder where `npm ci` installed @socket.io/admin-ui, served at /admin/ui/.  "
     "[env: ADMIN_NODE_MODULES]",
