@@ -49,22 +49,23 @@ async def per_call(step: Callable[[], Awaitable[Any] | Any], n: int = 3000, repe
 async def main() -> None:
     import socketio
     from eventcat_runtime import logs
+    from eventcat_runtime.app import build
     from eventcat_runtime.emitter import validate_outbound
     from eventcat_runtime.handlers import Connection
     from eventcat_runtime.policy import Principal
     from eventcat_runtime.protocol import _check_payload
+    from eventcat_runtime.settings import Settings
     from eventcat_runtime.validation import parse_inbound, to_wire
     from rez_realtime import models
     from socketio import packet
 
-    from server_stub.app import build
-    from server_stub.config import Settings
+    from server_stub.app import create
 
     logs.configure("warning", "json")
     options: dict[str, Any] = {"jwt_secret": SECRET, "service_token": "x", "log_level": "warning"}
     if "rate_limits" in {f.name for f in dataclasses.fields(Settings)}:
         options["rate_limits"] = False  # one connection sending thousands of events: the benchmark server's setting
-    app = build(Settings(**options))
+    app = build("rez_realtime", create, Settings(**options))
     server = app.server
     user = Principal(user_id="user_1", rooms=frozenset({"support_ticket:t_1"}))
     conn = Connection("sid_1", user)

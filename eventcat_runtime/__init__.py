@@ -56,4 +56,5 @@ __all__ = [
     "RoomTarget",
     "UriStr",
     "UuidStr",
+    "__version__",
 ]

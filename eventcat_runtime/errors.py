@@ -1,4 +1,4 @@
-"""The error contract: stable codes, the `error` payload, and the exceptions that carry them."""
+"""The runtime's own codes, and the exceptions that carry a refusal (refusals.py writes it in the catalog's shape)."""
 
 from __future__ import annotations
 
@@ -33,22 +33,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def now_epoch_ms() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
 class EventError(Exception):
-    """Refuse an event with a stable code. Raise it from a handler; the client gets `error` or `{ok: false}`."""
+    """Refuse an event with a code of the catalog's error contract (the runtime's, or one the catalog adds).
+    Raise it from a handler; the client gets `{ok: false, error}` in its ack, or the catalog's error event."""
 
     def __init__(self, code: ErrorCode | str, message: str, details: Any = None) -> None:
         super().__init__(f"{code}: {message}")
-        self.code = ErrorCode(code)
+        self.code: str = str(code)
         self.message = message
         self.details = details
-
-    def payload(self) -> dict[str, Any]:
-        """The `Error` object of the catalog."""
-        out: dict[str, Any] = {"code": str(self.code), "message": self.message}
-        if self.details is not None:
-            out["details"] = self.details
-        out["timestamp"] = now_iso()
-        return out
 
 
 class OutboundValidationError(Exception):

@@ -1,7 +1,7 @@
 """Publishing from another process: a backend validates an event and appends it to the shared log in Redis;
 every node of the scale-out delivers it to its own connections, with its offset, as if it had been published there.
 
-    from rez_realtime import REGISTRY, Events
+    from my_catalog import REGISTRY, Events      # the generated package
     events = Events(RedisPublisher(REGISTRY, "redis://localhost:6379/0"))
     await events.order_status_update(payload)
 """

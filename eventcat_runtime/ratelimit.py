@@ -7,16 +7,16 @@ and a cut-off for connections that keep going over.
 - The connection's overall bucket takes a token for every event, whatever its name.
 - An event over either limit is refused with `RATE_LIMITED` and `details.retryAfterMs` (when a token will be
   there), before anything is parsed or validated: refusing costs a dictionary look-up and a little arithmetic.
-  With an ack callback the ack answers `{ok: false, error}`, as for every refusal; without one, one `error` event
-  per event name and retry delay is sent, not one per dropped event (a flooder would otherwise be flooded back).
-- A connection refused `abuse.count` times within `abuse.period` is sent `disconnected {reason: rate_limited}` and
-  closed.
+  With an ack callback the ack answers `{ok: false, error}`, as for every refusal; without one, one error event
+  (the catalog's, when it names one) per event name and retry delay is sent, not one per dropped event (a flooder
+  would otherwise be flooded back).
+- A connection refused `abuse.count` times within `abuse.period` is sent the catalog's close event (reason
+  `rate_limited`), when it has one, and closed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import re
@@ -26,7 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import ErrorCode, EventError, now_iso
+from .errors import ErrorCode, EventError
+from .notices import notify
 from .registry import Registry
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ class RateLimiter:
         now = self.clock()
         known = event if event in server.registry.events else OTHER
         scope = str(error.details["scope"]) if isinstance(error.details, dict) else "event"
+        written = server.errors.error(error)
         server.stats[f"refused:{error.code}"] += 1
         server.monitor.refused(known, str(error.code))
         server.monitor.rate_limited(known, scope)
@@ -223,27 +225,23 @@ class RateLimiter:
             )
         answer: list[Any] = []
         if wants_ack:
-            answer = [{"ok": False, "error": error.payload()}]
+            answer = [{"ok": False, "error": written}]
         elif state.told.get(known, 0.0) <= now:
             retry = error.details["retryAfterMs"] / 1000 if isinstance(error.details, dict) else 1.0
             state.told[known] = now + retry
-            await server.send_error(conn.sid, error.payload())
+            await server.send_error(conn.sid, written)
         if cut:
             await self.cut(server, conn, "rate_limited")
         return answer
 
     async def cut(self, server: EventServer, conn: Connection, reason: str) -> None:
-        """Tell the connection why (`disconnected`, when the catalog has it) and close it once that has left."""
+        """Tell the connection why (the catalog's close event, when it has one) and close it once that has left."""
         log.warning(
             "disconnecting: too many refused events",
             extra={"sid": conn.sid, "user": conn.user.user_id, "code": str(ErrorCode.RATE_LIMITED), "reason": reason},
         )
         server.monitor.closing(conn.sid, reason)
-        spec = server.registry.events.get("disconnected")
-        if spec is not None and not spec.inbound and spec.delivery == "sender":
-            with contextlib.suppress(ValueError):  # already gone
-                payload = {"reason": reason, "timestamp": now_iso()}
-                await server.publish("disconnected", payload, to=conn.sid, strict=False)
+        await notify(server, conn.sid, server.conventions.close, reason=reason)
         # After this event's answer (queued by the caller) has gone out.
         task = asyncio.get_running_loop().create_task(server.sio.disconnect_and_close(conn.sid, server.namespace))
         self._closing.add(task)

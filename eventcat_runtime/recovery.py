@@ -11,6 +11,9 @@ Clients without that machinery (python-socketio's) pass `lastEventId` (an offset
 and get the missed events of their rooms the same way. Every new connection of a user is put back in the channels
 the user subscribed to, however long ago (the subscription store keeps them), whether or not it recovered.
 
+A catalog without `recovery:` gets none of it (`enabled=False`): no pid, no offsets, nothing logged on one node
+(with Redis the log still carries events between nodes), no session kept; subscriptions are still restored.
+
 Exactly once: events go to a connection either live (it is in the rooms) or by replay (it is not yet), never both.
 Replay sends every logged event up to the last one this node has delivered live, and the connection enters its
 rooms in the same step of the event loop as the final check that nothing is left (see `catch_up`).
@@ -59,11 +62,14 @@ class Recovery:
         sessions: SessionStore | None = None,
         guard: ReconnectGuard | None = None,
         window_seconds: float = 300.0,
+        enabled: bool = True,
     ) -> None:
         self.log: ReplayLog = log_store if log_store is not None else MemoryLog(window_seconds)
         self.sessions: SessionStore = sessions if sessions is not None else MemorySessions(window_seconds)
         self.guard = guard if guard is not None else ReconnectGuard()
         self.window_seconds = window_seconds
+        # Whether clients may come back for what they missed (the catalog's `recovery:`).
+        self.enabled = enabled
         # The last offset this node has delivered live to its connections.
         self.dispatched = "0-0"
         self._tasks: list[asyncio.Task[None]] = []
@@ -77,7 +83,9 @@ class Recovery:
     # -- connect -------------------------------------------------------------------------------------------------
 
     async def plan(self, user_id: str, auth: Any) -> tuple[str, Plan]:
-        """The pid to give and what to restore, from the handshake's auth payload."""
+        """The pid to give and what to restore, from the handshake's auth payload (no pid: no recovery)."""
+        if not self.enabled:
+            return "", Plan(None, self.dispatched)
         auth = auth if isinstance(auth, dict) else {}
         pid, offset = auth.get("pid"), auth.get("offset")
         if isinstance(pid, str) and pid:

@@ -2,8 +2,10 @@
 
 Inbound, every client event goes through one pipeline: known client-to-server event, one argument, size limit,
 strict validation, `caller` fields equal to the user, the rooms it `enters` allowed by the policy, then the typed
-handler, then its ack validated. Any refusal answers the error contract: `{ok: false, error}` to the ack callback
-when the client passed one, the `error` event otherwise. The server never lets a handler's exception escape.
+handler, then its ack validated. Any refusal answers the catalog's error contract (refusals.py): `{ok: false,
+error}` to the ack callback when the client passed one, else the contract's error event when the catalog names one
+(otherwise it is only logged). The catalog's heartbeat is answered here, without a handler. The server never lets a
+handler's exception escape.
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ import socketio
 from pydantic import BaseModel, ValidationError
 
 from . import logs
-from .auth import JwtVerifier, token_from
+from .auth import Verifier, token_from
 from .emitter import Delivered, outbound_spec, targets, validate_outbound
 from .errors import ErrorCode, EventError
 from .handlers import Connection, EventContext, HandlerBase
 from .limits import JsonLimits
 from .monitor import Monitor
+from .notices import notify
 from .policy import InMemoryPolicy, RoomPolicy
 from .protocol import GuardedASGIApp, SocketIOServer
 from .ratelimit import RateLimiter
 from .recovery import Recovery
-from .registry import EventSpec, Registry, RoomTarget
+from .refusals import ErrorWriter
+from .registry import Conventions, EventSpec, Registry, RoomTarget
 from .replay import LogEntry, MemoryLog
 from .validation import parse_inbound, problems, to_wire
 
@@ -67,7 +71,7 @@ class EventServer:
         self,
         registry: Registry,
         *,
-        verifier: JwtVerifier,
+        verifier: Verifier,
         policy: RoomPolicy | None = None,
         mode: Mode = "development",
         client_manager: socketio.AsyncManager | None = None,
@@ -81,7 +85,9 @@ class EventServer:
         max_outbound_bytes: int = 4 * 1024 * 1024,
     ) -> None:
         self.registry = registry
-        self.recovery = recovery if recovery is not None else Recovery()
+        self.conventions = registry.conventions
+        self.errors = ErrorWriter(self.conventions.errors)
+        self.recovery = recovery if recovery is not None else Recovery(enabled=registry.recovery_window is not None)
         self.verifier = verifier
         self.policy: RoomPolicy = policy if policy is not None else InMemoryPolicy()
         self.mode = mode
@@ -117,16 +123,25 @@ class EventServer:
         self.sio.on("connect", self._on_connect, namespace=self.namespace)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.namespace)
 
+    def use_conventions(self, conventions: Conventions) -> None:
+        """Replace the catalog's conventions (a registry generated before they existed, tests); before `attach`."""
+        self.conventions = conventions
+        self.errors = ErrorWriter(conventions.errors)
+
     @property
     def strict_outbound(self) -> bool:
         return self.mode == "development"
 
     def attach(self, handlers: HandlerBase) -> None:
         """Use these handlers; every client-to-server event of the catalog must have its method."""
+        heartbeat = self.conventions.heartbeat
+        answered = heartbeat.event if heartbeat is not None else None
         missing = [
             spec.handler
             for spec in self.registry.events.values()
-            if spec.inbound and (spec.handler is None or not callable(getattr(handlers, spec.handler, None)))
+            if spec.inbound
+            and spec.name != answered
+            and (spec.handler is None or not callable(getattr(handlers, spec.handler, None)))
         ]
         if missing:
             raise TypeError(f"{type(handlers).__name__} has no handler for: {', '.join(str(m) for m in missing)}")
@@ -186,19 +201,23 @@ class EventServer:
             # A bug, or a store that failed: the client is told (never left waiting for a CONNECT reply).
             log.exception("connect handler failed", extra={"sid": sid})
             error = EventError(ErrorCode.INTERNAL_ERROR, "the server failed to accept the connection; retry later")
-            raise socketio.exceptions.ConnectionRefusedError(str(error.code), error.payload()) from None
+            raise socketio.exceptions.ConnectionRefusedError(error.code, self.errors.error(error)) from None
 
     async def _accept(self, sid: str, environ: Mapping[str, Any], auth: Any) -> bool:
         auth_spec = self.registry.auth
         try:
-            token = token_from(environ, auth, auth_spec.query_param, auth_spec.auth_field)
-            user = self.verifier.verify(token)
+            token = (
+                token_from(environ, auth, auth_spec.query_param, auth_spec.auth_field)
+                if self.verifier.needs_token
+                else None
+            )
+            user = await self.verifier.principal(token, sid)
         except EventError as exc:
             self.stats[f"auth_refused:{exc.code}"] += 1
             if self.sio.refusals(self.sio.manager.eio_sid_from_sid(sid, self.namespace)) == 0:
                 # Once per session: a client retrying CONNECT on one socket does not write a line per attempt.
                 log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
-            raise socketio.exceptions.ConnectionRefusedError(str(exc.code), exc.payload()) from None
+            raise socketio.exceptions.ConnectionRefusedError(exc.code, self.errors.error(exc)) from None
         attempts, backoff = self.recovery.guard.attempt(user.user_id)
         # A throttled attempt is closed at once: it must not take (and so spend) the session it names.
         pid, plan = await self.recovery.plan(user.user_id, auth if backoff is None else None)
@@ -277,7 +296,7 @@ class EventServer:
     async def _persist(self, conn: Connection) -> None:
         """Save the session as it is now, so that a node that dies without a clean disconnect (SIGKILL, power) still
         leaves it for another node to recover; refreshed on every change and by the cleanup loop."""
-        if self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
+        if self.recovery.enabled and self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
             await self.recovery.save(conn)
 
     async def _fresh_rooms(self, conn: Connection) -> None:
@@ -312,16 +331,24 @@ class EventServer:
 
     async def _replay(self, conn: Connection, entry: LogEntry) -> None:
         await self.sio.drained(conn.sid, self.namespace)
-        await self.sio.emit(entry.event, (entry.data, entry.offset), to=conn.sid, namespace=self.namespace)
+        await self.sio.emit(entry.event, self._args(entry), to=conn.sid, namespace=self.namespace)
+
+    def _args(self, entry: LogEntry) -> Any:
+        """A logged event's arguments: its payload, and its offset when the catalog promises recovery."""
+        return (entry.data, entry.offset) if self.recovery.enabled else entry.data
 
     async def _throttle(self, conn: Connection) -> None:
         attempts, backoff = conn.throttled or (0, 0)
         self.stats["throttled"] += 1
         log.warning("reconnecting too often", extra={"sid": conn.sid, "user": conn.user.user_id, "attempts": attempts})
-        payload = {"reason": "too_many_reconnects", "attempts": attempts, "nextRetry": backoff}
-        spec = self.registry.events.get("connection_error")
-        if spec is not None and not spec.inbound:
-            await self.publish("connection_error", payload, to=conn.sid, strict=False)
+        await notify(
+            self,
+            conn.sid,
+            self.conventions.throttle,
+            reason="too_many_reconnects",
+            attempts=attempts,
+            retry_after_ms=backoff,
+        )
         await self.sio.disconnect_and_close(conn.sid, self.namespace)
 
     async def _on_disconnect(self, sid: str, reason: str) -> None:
@@ -333,15 +360,17 @@ class EventServer:
         self.monitor.disconnected(sid, str(reason))
         if self.limiter is not None:
             self.limiter.forget(sid)
-        if conn.throttled is None:
+        if conn.throttled is None and self.recovery.enabled:
             await self.recovery.save(conn)
         log.info("disconnected", extra={"sid": sid, "user": conn.user.user_id, "reason": str(reason)})
         if self.handlers is not None:
             await self._guarded(self.handlers.on_disconnect(self.context(conn, "disconnect"), str(reason)), conn, "")
 
     async def shutdown(self) -> None:
-        """Tell every connection (handlers' `on_shutdown`) and close it: the graceful part of stopping."""
+        """Tell every connection (the catalog's close event, then handlers' `on_shutdown`) and close it: the
+        graceful part of stopping."""
         for conn in list(self.connections.values()):
+            await notify(self, conn.sid, self.conventions.close, reason="server_shutdown")
             if self.handlers is not None:
                 await self._guarded(self.handlers.on_shutdown(self.context(conn, "shutdown")), conn, "shutdown")
         # The Engine.IO sessions are closed, not the namespace disconnected: socket.io-client takes a server-side
@@ -407,7 +436,9 @@ class EventServer:
 
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)
-        if spec is None or not spec.inbound or spec.handler is None:
+        heartbeat = self.conventions.heartbeat
+        answered_here = heartbeat is not None and heartbeat.event == event
+        if spec is None or not spec.inbound or (spec.handler is None and not answered_here):
             shown = event if len(event) <= 100 else event[:100] + "…"  # a made-up name is echoed, not amplified
             raise EventError(
                 ErrorCode.UNKNOWN_EVENT,
@@ -415,6 +446,9 @@ class EventServer:
                 {"event": shown},
             )
         payload = parse_inbound(event, args, spec.model, spec.max_payload_bytes)
+        if heartbeat is not None and answered_here:
+            await self._answer_heartbeat(conn, heartbeat.reply, payload)
+            return None
         self._check_caller(spec, payload, conn)
         entering = []
         for target in spec.enters:
@@ -422,7 +456,7 @@ class EventServer:
         leaving = []
         for target in spec.leaves:
             leaving.extend(await self._target_rooms(target, conn, payload.model_dump(by_alias=True), {}))
-        if self.handlers is None:
+        if self.handlers is None or spec.handler is None:
             raise EventError(ErrorCode.INTERNAL_ERROR, "the server has no handlers attached")
         result = await getattr(self.handlers, spec.handler)(payload, self.context(conn, event, wants_ack))
         for room in entering:
@@ -432,6 +466,16 @@ class EventServer:
         if entering or leaving:
             await self._persist(conn)
         return self._ack(spec, result)
+
+    async def _answer_heartbeat(self, conn: Connection, reply: str, payload: BaseModel) -> None:
+        """The catalog's heartbeat reply: the request's fields that the reply declares."""
+        wire = payload.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        model = outbound_spec(self.registry, reply).model
+        if not isinstance(model, type):  # a union reply: validation picks the branch from the whole request
+            await self.publish(reply, wire, to=conn.sid)
+            return
+        declared = {info.alias or name for name, info in model.model_fields.items()}
+        await self.publish(reply, {k: v for k, v in wire.items() if k in declared}, to=conn.sid)
 
     def _check_caller(self, spec: EventSpec, payload: BaseModel, conn: Connection) -> None:
         if not spec.caller_fields:
@@ -459,25 +503,32 @@ class EventServer:
         return wire
 
     async def _refuse(self, conn: Connection, event: str, exc: EventError, wants_ack: bool) -> list[Any]:
-        self.stats[f"refused:{exc.code}"] += 1
-        self.monitor.refused(event, str(exc.code))
+        error = self.errors.error(exc)
+        code = str(error.get(self._code_field, exc.code))
+        self.stats[f"refused:{code}"] += 1
+        self.monitor.refused(event, code)
         log.info(
             "event refused",
             # A name the catalog does not know is the client's text: logged cut, not at whatever length it chose.
-            extra={"sid": conn.sid, "user": conn.user.user_id, "event": event[:100], "code": str(exc.code)},
+            extra={"sid": conn.sid, "user": conn.user.user_id, "event": event[:100], "code": code},
         )
-        error = exc.payload()
         if wants_ack:
             return [{"ok": False, "error": error}]
         await self.send_error(conn.sid, error)
         return []
 
+    @property
+    def _code_field(self) -> str:
+        contract = self.conventions.errors
+        return contract.fields.get("code", "code") if contract is not None else "code"
+
     async def send_error(self, sid: str, error: dict[str, Any]) -> None:
-        """The `error` event to one connection, through the catalog's own `error` event when it declares one."""
-        if "error" in self.registry.events and not self.registry.events["error"].inbound:
-            await self.publish("error", error, to=sid)
-        else:
-            await self.sio.emit("error", error, to=sid, namespace=self.namespace)
+        """A refusal of an event sent without an ack: the catalog's error event, when its contract names one."""
+        contract = self.conventions.errors
+        if contract is None or contract.event is None:
+            log.info("refusal not sent: the catalog has no error event", extra={"sid": sid})
+            return
+        await self.publish(contract.event, error, to=sid, strict=False)
 
     # -- rooms ----------------------------------------------------------------------------------------------------
 
@@ -660,6 +711,13 @@ class EventServer:
 
     async def _log_and_deliver(self, event: str, wire: Any, rooms: tuple[str, ...]) -> None:
         log_store = self.recovery.log
+        if not self.recovery.enabled and not self.recovery.shared:
+            # No recovery, one node: nothing is logged, nothing carries an offset.
+            if rooms:
+                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
+            else:
+                await self._broadcast(event, wire)
+            return
         if isinstance(log_store, MemoryLog):
             # One step of the event loop: the entry is logged, marked delivered and its recipients chosen together.
             entry = log_store.append_now(event, wire, rooms)
@@ -686,9 +744,9 @@ class EventServer:
         if entry.control is not None:
             return
         if entry.rooms:
-            await self.sio.emit(entry.event, (entry.data, entry.offset), to=list(entry.rooms), namespace=self.namespace)
+            await self.sio.emit(entry.event, self._args(entry), to=list(entry.rooms), namespace=self.namespace)
         else:
-            await self._broadcast(entry.event, (entry.data, entry.offset))
+            await self._broadcast(entry.event, self._args(entry))
 
     async def _broadcast(self, event: str, data: Any) -> None:
         """To every connection except those still catching up on missed events: they get it once, by replay."""

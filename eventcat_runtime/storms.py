@@ -1,7 +1,8 @@
 """Reconnection storms: too many connections of one user in a short time are told to back off, then closed.
 
-An abusive client gets `connection_error {reason, attempts, nextRetry}`: nextRetry grows exponentially with the
-attempts over the limit, with jitter so that a crowd of clients does not come back in step.
+An abusive client gets the catalog's throttle event (reason, attempts, retry_after_ms), then is closed: the delay
+grows exponentially with the attempts over the limit, with jitter so that a crowd of clients does not come back in
+step.
 """
 
 from __future__ import annotations

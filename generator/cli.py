@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -330,263 +331,38 @@ def lint(
     finish(report, fmt, output, color)
 
 
-def _rate_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from eventcat_runtime.ratelimit import Rate
+RUNTIME_CLI = "eventcat_runtime.cli"
 
+
+def _runtime_serve() -> click.Command:
+    """The runtime's `serve` command, imported at call time: the compiler itself depends on no runtime."""
     try:
-        Rate.parse_optional(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
+        module = importlib.import_module(RUNTIME_CLI)
+    except ImportError as exc:
+        raise click.UsageError(
+            f"`eventcat serve` needs the runtime: pip install eventcat-runtime (importing {RUNTIME_CLI} failed: {exc})"
+        ) from None
+    command: click.Command = module.serve
+    return command
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option(
-    "--port", default=5001, show_default=True, type=click.IntRange(0, 65535), help="Port (HTTP and Socket.IO)."
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    add_help_option=False,
 )
-@click.option("--demo", is_flag=True, help="Development secret and token, example traffic in every domain.")
-@click.option("--jwt-secret", envvar="JWT_SECRET", help="Secret for HS* tokens.  [env: JWT_SECRET]")
-@click.option(
-    "--jwt-algorithms",
-    envvar="JWT_ALGORITHMS",
-    default="HS256",
-    show_default=True,
-    help="Accepted algorithms, comma-separated ('none' never is).  [env: JWT_ALGORITHMS]",
-)
-@click.option(
-    "--jwt-public-key", envvar="JWT_PUBLIC_KEY", help="PEM, or @file, for RS*/ES* tokens.  [env: JWT_PUBLIC_KEY]"
-)
-@click.option("--service-token", envvar="SERVICE_TOKEN", help="Bearer token of the publish API.  [env: SERVICE_TOKEN]")
-@click.option(
-    "--mode",
-    envvar="EVENTCAT_MODE",
-    type=click.Choice(["development", "production"]),
-    default="development",
-    show_default=True,
-    help="development raises on an invalid outbound payload; production logs and drops it.  [env: EVENTCAT_MODE]",
-)
-@click.option(
-    "--redis-url",
-    envvar="REDIS_URL",
-    help="Run as one node of many: rooms, replay log, sessions and grants in this Redis.  [env: REDIS_URL]",
-)
-@click.option(
-    "--recovery-window",
-    default=None,
-    type=click.FloatRange(1, 86400),
-    help="Seconds a dropped client has to come back and get every event it missed.  [default: the catalog's "
-    "recovery.window_seconds, else 300]",
-)
-@click.option(
-    "--cors-allowed-origins",
-    envvar="CORS_ALLOWED_ORIGINS",
-    default="*",
-    show_default=True,
-    help="Origins browsers may connect from, comma-separated (`*`: any).  [env: CORS_ALLOWED_ORIGINS]",
-)
-@click.option("--log-level", envvar="LOG_LEVEL", default="info", show_default=True, help="debug, info, warning, error.")
-@click.option("--log-format", type=click.Choice(["json", "text"]), default="json", show_default=True)
-@click.option(
-    "--rate-limits/--no-rate-limits",
-    default=True,
-    show_default=True,
-    help="Token buckets per connection: each client event at its catalog rate, plus --rate-connection.",
-)
-@click.option(
-    "--rate-connection",
-    default="30/s",
-    show_default=True,
-    callback=_rate_option,
-    help="Every event of one connection together, as COUNT/PERIOD (10/s, 30/min, 5/10s), or off.",
-)
-@click.option(
-    "--rate-abuse",
-    default="50/10s",
-    show_default=True,
-    callback=_rate_option,
-    help="This many rate-limited events within the period close the connection (disconnected: rate_limited), or off.",
-)
-@click.option(
-    "--max-buffer-bytes",
-    type=click.IntRange(1024),
-    default=None,
-    help="Largest Engine.IO message; longer ones close the connection unparsed.  [default: 3 × the catalog's "
-    "largest max_payload_bytes + 4096]",
-)
-@click.option(
-    "--handshake-timeout",
-    type=click.FloatRange(0),
-    default=10.0,
-    show_default=True,
-    help="Seconds a session has to complete an authenticated CONNECT before it is closed (0: no deadline).",
-)
-@click.option(
-    "--max-pending-per-address",
-    type=click.IntRange(0),
-    default=128,
-    show_default=True,
-    help="Sessions not authenticated yet that one client address may hold at once; more get 429 (0: no cap).",
-)
-@click.option(
-    "--max-json-depth",
-    type=click.IntRange(1),
-    default=64,
-    show_default=True,
-    help="Deepest nesting of arrays and objects in a message (the packet's own array counts); deeper events get "
-    "VALIDATION_ERROR.",
-)
-@click.option(
-    "--max-number-length",
-    type=click.IntRange(1),
-    default=100,
-    show_default=True,
-    help="Longest number in a message, in characters; longer ones get VALIDATION_ERROR.",
-)
-@click.option(
-    "--request-timeout",
-    type=click.FloatRange(0),
-    default=15.0,
-    show_default=True,
-    help="Seconds for each HTTP request (WebSocket upgrades included) to arrive whole; else closed (0: none).",
-)
-@click.option(
-    "--max-outbound-bytes",
-    type=click.IntRange(0),
-    default=4 * 1024 * 1024,
-    show_default=True,
-    help="Bytes waiting for one client before it counts as not reading and is closed (0: no limit).",
-)
-@click.option(
-    "--max-subscriptions",
-    type=click.IntRange(1),
-    default=100,
-    show_default=True,
-    help="Channel subscriptions one connection, and one user, may hold.",
-)
-@click.option(
-    "--ws-compression/--no-ws-compression",
-    default=True,
-    show_default=True,
-    help="WebSocket permessage-deflate, when the client offers it.",
-)
-@click.option(
-    "--http-compression/--no-http-compression",
-    default=True,
-    show_default=True,
-    help="gzip on HTTP responses and long-polling payloads of --compression-threshold bytes or more.",
-)
-@click.option("--compression-threshold", type=click.IntRange(0), default=1024, show_default=True, help="Bytes.")
-@click.option("--metrics/--no-metrics", default=True, show_default=True, help="Prometheus metrics at GET /metrics.")
-@click.option(
-    "--admin-username",
-    envvar="ADMIN_USERNAME",
-    help="With --admin-password: the Admin UI (/admin/ui/, namespace /admin), the /admin page.  [env: ADMIN_USERNAME]",
-)
-@click.option(
-    "--admin-password",
-    envvar="ADMIN_PASSWORD",
-    help="Prefer the environment variable: flags show in the process list.  [env: ADMIN_PASSWORD]",
-)
-@click.option(
-    "--admin-ui-mode",
-    type=click.Choice(["development", "production"]),
-    default="development",
-    show_default=True,
-    help="development lists every socket and event in the Admin UI (one more packet per recipient of every event); "
-    "production only counts.",
-)
-def serve(
-    host: str,
-    port: int,
-    demo: bool,
-    jwt_secret: str | None,
-    jwt_algorithms: str,
-    jwt_public_key: str | None,
-    service_token: str | None,
-    mode: str,
-    redis_url: str | None,
-    recovery_window: float | None,
-    cors_allowed_origins: str,
-    log_level: str,
-    log_format: str,
-    rate_limits: bool,
-    rate_connection: str,
-    rate_abuse: str,
-    max_buffer_bytes: int | None,
-    handshake_timeout: float,
-    max_pending_per_address: int,
-    max_json_depth: int,
-    max_number_length: int,
-    request_timeout: float,
-    max_outbound_bytes: int,
-    max_subscriptions: int,
-    ws_compression: bool,
-    http_compression: bool,
-    compression_threshold: int,
-    metrics: bool,
-    admin_username: str | None,
-    admin_password: str | None,
-    admin_ui_mode: str,
-) -> None:
-    """Run the REZ real-time server (server_stub/) on the generated code, under uvicorn.
-
-    Clients connect with a JWT (`?token=` or `auth.token`); backends publish with `POST /events/{name}` and the
-    service token. Without --demo a key is required: JWT_SECRET for HS256, JWT_PUBLIC_KEY for RS256.
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def serve(ctx: click.Context, args: tuple[str, ...]) -> None:
+    """Run an app (its handlers on the generated code) under uvicorn: the runtime's `serve` (--help lists it all).
 
     \b
     Examples:
       eventcat serve --demo                          try it: prints a token and a client snippet
+      eventcat serve --mock --demo                   the catalog alone: acks from its examples
       JWT_SECRET=... SERVICE_TOKEN=... eventcat serve --host 0.0.0.0 --mode production
-      eventcat serve --jwt-algorithms RS256 --jwt-public-key @keys/jwt.pub
-      ADMIN_USERNAME=ops ADMIN_PASSWORD=... eventcat serve --demo --rate-connection 60/s
     """
-    from server_stub.config import Settings
-    from server_stub.serve import run
-
-    algorithms = tuple(a.strip() for a in jwt_algorithms.split(",") if a.strip())
-    try:
-        settings = Settings.from_env(
-            host=host,
-            port=port,
-            demo=demo,
-            jwt_secret=jwt_secret,
-            jwt_algorithms=algorithms,
-            jwt_public_key=jwt_public_key,
-            service_token=service_token,
-            mode=mode,
-            redis_url=redis_url,
-            recovery_window=recovery_window,
-            cors_allowed_origins=cors_allowed_origins,
-            log_level=log_level,
-            log_format=log_format,
-            rate_limits=rate_limits,
-            rate_connection=rate_connection,
-            rate_abuse=rate_abuse,
-            max_buffer_bytes=max_buffer_bytes,
-            handshake_timeout=handshake_timeout,
-            max_pending_per_address=max_pending_per_address,
-            max_json_depth=max_json_depth,
-            max_number_length=max_number_length,
-            request_timeout=request_timeout,
-            max_outbound_bytes=max_outbound_bytes,
-            max_subscriptions=max_subscriptions,
-            ws_compression=ws_compression,
-            http_compression=http_compression,
-            compression_threshold=compression_threshold,
-            metrics=metrics,
-            admin_username=admin_username,
-            admin_password=admin_password,
-            admin_ui_mode=admin_ui_mode,
-        )
-    except OSError as exc:
-        raise click.UsageError(f"cannot read the JWT public key: {exc}") from None
-    if not demo and not settings.jwt_secret and not settings.jwt_public_key:
-        raise click.UsageError("set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256), or try it with --demo")
-    try:
-        run(settings)
-    except ValueError as exc:  # a configuration the verifier refuses, e.g. RS256 without a key
-        raise click.UsageError(str(exc)) from None
+    command = _runtime_serve()
+    command.main(args=serve_arguments(args), prog_name=ctx.command_path, standalone_mode=True)
 
 
 @main.command()
@@ -733,9 +509,7 @@ def init(folder: Path) -> None:
 
 
 # -- serve: what the project adds to the runtime's arguments ----------------------------------------------------
-# MERGE (h3 + h4): h3's thin `eventcat serve` wrapper hands the runtime's command (eventcat_runtime.cli) the list
-# `serve_arguments(ctx.args)` instead of ctx.args, so that `[tool.eventcat] app` is the app served, the generated
-# package is the catalog's, and the app's modules import from the project root. Flags given still win.
+# `eventcat serve` hands the runtime its arguments with the project's app, package and import paths added.
 
 
 def serve_arguments(given: Sequence[str]) -> list[str]:

@@ -6,6 +6,10 @@
     app = "app.handlers:create"       # MODULE:ATTR that `eventcat serve` runs and `eventcat scaffold` writes
     package = "my_events"             # optional: the generated Python package's import name
 
+    [tool.eventcat.serve]             # optional: defaults of `eventcat serve`'s options, by option name
+    port = 7001
+    admin-node-modules = "admin/node_modules"   # path options are relative to the project
+
 The table is looked for from the working directory up to the filesystem root; the first pyproject.toml that has
 one is the project, and its paths are relative to that file (so a command gives the same answer from any
 sub-folder). Without one, the defaults are the working directory's `catalog/events.yaml` and `generated`, as
@@ -24,7 +28,9 @@ from typing import Any
 DEFAULT_CATALOG = "catalog/events.yaml"
 DEFAULT_OUT = "generated"
 TABLE = "tool.eventcat"
-KEYS = ("catalog", "out", "app", "package")
+KEYS = ("catalog", "out", "app", "package", "serve")
+# Options of `eventcat serve` whose value is a path: given relative to the project, passed on resolved.
+SERVE_PATH_OPTIONS = frozenset({"admin-node-modules", "jwt-public-key"})
 
 
 class ProjectError(Exception):
@@ -46,6 +52,8 @@ class Project:
     out: Path
     app: str | None = None
     package: str | None = None
+    # `[tool.eventcat.serve]`: option name -> value, as `eventcat serve --NAME VALUE` would give it.
+    serve: tuple[tuple[str, str | bool], ...] = ()
 
     def app_module(self) -> str | None:
         """The MODULE part of `app` (`app.handlers` for `app.handlers:create`)."""
@@ -76,8 +84,19 @@ class Project:
         if chosen and "--package" not in present:
             args += ["--package", chosen]
         if self.file is not None and "--app-dir" not in present:
-            # The app's modules are importable from the project root, as they are for the team's own tools.
+            # The app's modules are importable from the project root, as they are for the team's own tools, and
+            # the generated package from its output folder (where `eventcat generate` wrote it, not installed).
             args += ["--app-dir", str(self.root)]
+            generated = (self.root / self.out / "python").resolve()
+            if generated.is_dir():
+                args += ["--app-dir", str(generated)]
+        for name, value in self.serve:
+            if f"--{name}" in present or f"--no-{name}" in present:
+                continue
+            if isinstance(value, bool):
+                args.append(f"--{name}" if value else f"--no-{name}")
+            else:
+                args += [f"--{name}", str(self.root / value) if name in SERVE_PATH_OPTIONS else value]
         return args
 
 
@@ -114,6 +133,7 @@ def load_project(start: Path) -> Project:
             f"{where}: [{TABLE}] has unknown key{'s' if len(unknown) > 1 else ''} {keys}; "
             f"the keys are {', '.join(KEYS)}"
         )
+    serve = _serve_table(where, table.pop("serve", {}))
     for key, value in table.items():
         if not isinstance(value, str) or not value.strip():
             raise ProjectError(f"{where}: [{TABLE}] {key} must be a non-empty string, not {value!r}")
@@ -136,7 +156,23 @@ def load_project(start: Path) -> Project:
         out=_shown(root / table.get("out", DEFAULT_OUT)),
         app=app,
         package=package,
+        serve=serve,
     )
+
+
+def _serve_table(where: Path, table: Any) -> tuple[tuple[str, str | bool], ...]:
+    """`[tool.eventcat.serve]` as (option, value) pairs; the runtime's command checks the names and values."""
+    if not isinstance(table, dict):
+        raise ProjectError(f"{where}: [{TABLE}] serve must be a table of `eventcat serve` options")
+    pairs: list[tuple[str, str | bool]] = []
+    for name, value in table.items():
+        if isinstance(value, bool):
+            pairs.append((name, value))
+        elif isinstance(value, str | int | float):
+            pairs.append((name, str(value)))
+        else:
+            raise ProjectError(f"{where}: [{TABLE}.serve] {name} must be a string, a number or true/false")
+    return tuple(pairs)
 
 
 def is_app_reference(value: str) -> bool:

@@ -25,11 +25,6 @@ class RezHandlers(EventHandlers):
             payload.restoredChannels = list(ctx.connection.restored_channels)
         await self.events.connected(payload, to=ctx.sid)
 
-    async def on_shutdown(self, ctx: EventContext) -> None:
-        await self.events.disconnected(
-            models.DisconnectedPayload(reason="server_shutdown", timestamp=now_iso()), to=ctx.sid
-        )
-
     # -- connection --------------------------------------------------------------------------------------------
 
     async def on_subscribe(self, payload: models.SubscribePayload, ctx: EventContext) -> models.SubscriptionAck:
@@ -41,6 +36,7 @@ class RezHandlers(EventHandlers):
         return models.SubscriptionAck(ok=True, channel=payload.channel, rooms=rooms)
 
     async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
+        # Not called: the catalog's `server.heartbeat` has the runtime answer it (`heartbeat_ack`) by itself.
         await self.events.heartbeat_ack(models.HeartbeatAckPayload(timestamp=payload.timestamp), to=ctx.sid)
 
     # -- support -----------------------------------------------------------------------------------------------

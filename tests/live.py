@@ -1,4 +1,5 @@
-"""A live REZ server for tests: the real app under uvicorn on a free loopback port, and real python-socketio clients.
+"""Live servers for tests: the real app (REZ's, or any package's) under uvicorn on a free loopback port, built by
+the runtime as `eventcat serve` builds it, and real python-socketio clients.
 
 The server runs in the test session's event loop, so tests can also drive its typed emitter in process. Clients
 record every event they receive; `barrier` proves that nothing else is on its way to a client (Socket.IO keeps
@@ -9,26 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jwt
 import socketio
 import uvicorn
-from eventcat_runtime.auth import JwtVerifier
+from eventcat_runtime import wsdeflate
+from eventcat_runtime.app import App, HandlersFactory, buffer_size
+from eventcat_runtime.auth import Verifier, verifier_for
 from eventcat_runtime.handlers import HandlerBase
 from eventcat_runtime.http import create_http_app
 from eventcat_runtime.registry import Registry
+from eventcat_runtime.serve import GracefulServer, prepare, uvicorn_config
 from eventcat_runtime.server import EventServer
+from eventcat_runtime.settings import Settings
 
-from server_stub import wsdeflate
-from server_stub.app import RezApp, buffer_size, build
-from server_stub.config import Settings
-from server_stub.serve import GracefulServer, uvicorn_config
+from server_stub.app import create as create_rez
+
+REZ_ADMIN_NODE_MODULES = Path(__file__).resolve().parent.parent / "server_stub" / "admin" / "node_modules"
 
 SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 SERVICE_TOKEN = "service-token-for-tests"
@@ -145,9 +152,10 @@ async def recording_client(url: str, user: str, token: str, via_query: bool) -> 
 
 @dataclass
 class LiveServer:
-    app: RezApp
+    app: App
     url: str
     port: int
+    token: str | None = None
     clients: list[Client] = field(default_factory=list)
     _barriers: Iterator[int] = field(default_factory=itertools.count)
 
@@ -203,14 +211,37 @@ class LiveServer:
         self.clients.clear()
 
 
+def live_settings(**changes: Any) -> Settings:
+    return Settings(**{"jwt_secret": SECRET, "service_token": SERVICE_TOKEN, "log_level": "warning", **changes})
+
+
 @contextlib.asynccontextmanager
 async def serve(settings: Settings | None = None, port: int = 0) -> Any:
     """Run the REZ app on a free 127.0.0.1 port (or this one) for the duration of the block."""
-    settings = settings or Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning")
-    app = build(settings)
+    settings = settings or live_settings()
+    if settings.admin_node_modules is None:
+        settings = dataclasses.replace(settings, admin_node_modules=REZ_ADMIN_NODE_MODULES)
+    async with serve_app("rez_realtime", create_rez, settings, port=port) as live:
+        yield live
+
+
+@contextlib.asynccontextmanager
+async def serve_app(
+    package: ModuleType | str,
+    handlers: HandlersFactory | None,
+    settings: Settings | None = None,
+    *,
+    registry: Registry | None = None,
+    verifier: Verifier | None = None,
+    port: int = 0,
+) -> AsyncIterator[LiveServer]:
+    """Any generated package with these handlers, built by the runtime (eventcat_runtime.app.build) as `serve` builds
+    it, on a free 127.0.0.1 port (or this one). registry: one that replaces the package's (conventions, auth).
+    handlers None: the mock's (settings.mock or .demo add the example traffic; the demo token is `live.token`)."""
+    app, token = prepare(package, handlers, settings or live_settings(), registry=registry, verifier=verifier)
     listener, port = loopback_listener(port)
     async with running(_QuietServer(uvicorn_config(app), app), listener):
-        live = LiveServer(app, f"http://127.0.0.1:{port}", port)
+        live = LiveServer(app, f"http://127.0.0.1:{port}", port, token=token)
         try:
             yield live
         finally:
@@ -290,7 +321,8 @@ class RegistryServer:
 async def serve_registry(
     registry: Registry, handlers: HandlerBase | Callable[[EventServer], HandlerBase], **settings: Any
 ) -> AsyncIterator[RegistryServer]:
-    """Serve any generated registry on a free 127.0.0.1 port, wired as server_stub/app.py wires the REZ app.
+    """Serve any generated registry on a free 127.0.0.1 port: a bare EventServer (no rate limits, metrics or admin;
+    serve_app has the whole app).
 
     handlers: an instance of the package's `EventHandlers` subclass, or a function of the EventServer returning one
     (generated handlers take the typed emitter, which needs the server). settings: EventServer keyword arguments
@@ -298,7 +330,7 @@ async def serve_registry(
     """
     buffer = buffer_size(registry, Settings(max_buffer_bytes=settings.pop("max_buffer_bytes", None)))
     settings.setdefault("max_http_buffer_size", buffer)
-    verifier = JwtVerifier(secret=SECRET, user_claim=registry.auth.user_claim, user_schema=registry.auth.user_schema)
+    verifier = verifier_for(registry.auth, Settings(jwt_secret=SECRET))
     server = EventServer(registry, verifier=verifier, **settings)
     attached = handlers(server) if callable(handlers) and not isinstance(handlers, HandlerBase) else handlers
     server.attach(attached)

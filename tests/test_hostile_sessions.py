@@ -16,10 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from eventcat_runtime.logs import RedactSecrets, TextFormatter
+from eventcat_runtime.settings import Settings
 from rez_realtime import REGISTRY
 from rez_realtime.examples import EXAMPLES
-
-from server_stub.config import Settings
 
 from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
 from .test_protocol_conformance import BOUND, PollPeer, WsPeer

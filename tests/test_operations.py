@@ -21,12 +21,11 @@ from typing import Any
 import httpx
 import pytest
 import socketio
+from eventcat_runtime.app import buffer_size
+from eventcat_runtime.settings import Settings
 from prometheus_client.parser import text_string_to_metric_families
 from rez_realtime import REGISTRY
 from websockets.asyncio.client import connect as ws_connect
-
-from server_stub.app import buffer_size
-from server_stub.config import Settings
 
 from .conftest import ROOT, run_cli
 from .live import SECRET, SERVICE_TOKEN, Client, LiveServer, make_token, serve, unique_user
@@ -694,7 +693,7 @@ def test_admin_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 
 def test_readme_lists_every_serve_flag_and_variable() -> None:
     """The README's settings table names every option of `eventcat serve` and the variable it reads."""
-    from generator.cli import serve as serve_command
+    from eventcat_runtime.cli import serve as serve_command
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## The REZ server", 1)[1].split("\n- **Auth.**", 1)[0]

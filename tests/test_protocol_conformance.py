@@ -22,10 +22,9 @@ from typing import Any
 
 import httpx
 import pytest
+from eventcat_runtime.settings import Settings
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
-
-from server_stub.config import Settings
 
 from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
 

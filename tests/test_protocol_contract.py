@@ -1,5 +1,5 @@
 """The contract with python-socketio's, python-engineio's and uvicorn's internals that eventcat's protocol layer
-relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, server_stub/wsdeflate.py).
+relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, eventcat_runtime/wsdeflate.py).
 
 The libraries are pinned exactly in eventcat_runtime/pyproject.toml. When one is upgraded, these tests say which touch
 point to review: a digest of every upstream method eventcat overrides or copies, the private names it reads, and the
@@ -199,7 +199,7 @@ async def test_two_instrumented_servers_leave_the_socket_class_alone() -> None:
 
 
 def test_the_sans_io_websocket_protocol_exposes_what_wsdeflate_reads() -> None:
-    """server_stub/wsdeflate.py answers refused upgrades through these attributes of uvicorn's protocol."""
+    """eventcat_runtime/wsdeflate.py answers refused upgrades through these attributes of uvicorn's protocol."""
     config = Config(app=lambda *a: None, ws="websockets-sansio")
     config.load()
     protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=None)

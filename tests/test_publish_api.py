@@ -15,10 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
+from eventcat_runtime.settings import Settings
 from rez_realtime import REGISTRY
 from rez_realtime.examples import EXAMPLES
-
-from server_stub.config import Settings
 
 from . import live
 from .live import Client, LiveServer, unique_user

@@ -21,8 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import socketio
-
-from server_stub.config import Settings
+from eventcat_runtime.settings import Settings
 
 from .conftest import NODE_DIR, node_or_skip
 from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user

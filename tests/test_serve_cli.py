@@ -127,13 +127,15 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running(*args: str, env: dict[str, str] | None = None) -> AsyncIterator[Running]:
-    """`eventcat serve --port <free> ARGS` as a child process, always killed at the end."""
+async def running(
+    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = ()
+) -> AsyncIterator[Running]:
+    """`eventcat serve --port <free> ARGS` (or `COMMAND --port <free> ARGS`) as a child process, always killed at the
+    end."""
     port = free_port()
     with tempfile.TemporaryFile() as stderr:
         process = await asyncio.create_subprocess_exec(
-            eventcat(),
-            "serve",
+            *(command or (eventcat(), "serve")),
             "--port",
             str(port),
             *args,

@@ -24,10 +24,9 @@ import pytest
 import socketio
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from eventcat_runtime.settings import Settings
 from rez_realtime import REGISTRY
 from rez_realtime.examples import EXAMPLES
-
-from server_stub.config import Settings
 
 from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
 

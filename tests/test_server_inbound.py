@@ -310,7 +310,7 @@ async def _left(server: LiveServer, client: Client, payload: dict[str, Any]) -> 
 
 
 def _typing(server: LiveServer, ticket: str) -> set[str]:
-    return set(server.app.support.typing_now.get(ticket, ()))
+    return set(server.app.handlers.support.typing_now.get(ticket, ()))
 
 
 async def _typing_started(server: LiveServer, client: Client, payload: dict[str, Any]) -> None:
@@ -324,7 +324,12 @@ async def _typing_stopped(server: LiveServer, client: Client, payload: dict[str,
 async def _read(server: LiveServer, client: Client, payload: dict[str, Any]) -> None:
     [receipt] = await client.wait_for("support_message_read")
     check_receipt(receipt, payload["messageId"], client.user)
-    assert (payload["ticketId"], payload["messageId"], client.user, receipt["readAt"]) in server.app.support.receipts
+    assert (
+        payload["ticketId"],
+        payload["messageId"],
+        client.user,
+        receipt["readAt"],
+    ) in server.app.handlers.support.receipts
 
 
 def check_receipt(receipt: dict[str, Any], message_id: str, user: str) -> None:
@@ -503,7 +508,7 @@ async def test_invalid_payload_is_refused(server: LiveServer, case: Case, with_a
     for room in grants:
         await check_delivery(server, room, not_to=[client])
     if case.event in ("user_typing_start", "user_typing_stop"):
-        assert all(user not in users for users in server.app.support.typing_now.values())
+        assert all(user not in users for users in server.app.handlers.support.typing_now.values())
     # The connection is not dropped, and the server still serves the others.
     await alive(client)
     await alive(observer)
@@ -622,7 +627,7 @@ async def test_another_users_id_is_forbidden(server: LiveServer, name: str, with
     assert agent.events("support_message_read") == [] and client.events("support_message_read") == []
     assert names(victim_client) == ["connected"]
     assert _typing(server, ticket) == set()
-    assert all(r[1] != payload.get("messageId") or r[0] != ticket for r in server.app.support.receipts)
+    assert all(r[1] != payload.get("messageId") or r[0] != ticket for r in server.app.handlers.support.receipts)
     in_room = name == "leave_ticket"
     assert (room in rooms_of(server, client)) is in_room
     await check_delivery(server, room, to=[agent, client] if in_room else [agent], not_to=[] if in_room else [client])
@@ -1023,7 +1028,7 @@ async def test_message_read_tells_every_member_of_the_ticket(server: LiveServer,
     for receipt in receipts:
         check_receipt(receipt, payload["messageId"], user)
     assert len({r["readAt"] for r in receipts}) == 1
-    assert (ticket, payload["messageId"], user, receipts[0]["readAt"]) in server.app.support.receipts
+    assert (ticket, payload["messageId"], user, receipts[0]["readAt"]) in server.app.handlers.support.receipts
     await server.barrier(*members, reader_tablet, outsider)
     assert all(len(c.payloads("support_message_read")) == 1 for c in members)
     assert names(reader_tablet) == names(outsider) == ["connected"]
@@ -1039,7 +1044,7 @@ async def test_message_read_by_a_non_member_is_forbidden(server: LiveServer, wit
     error = await refused(server, client, "message_read", (payload,), with_ack, witnesses=[agent])
     check_error(error, "FORBIDDEN")
     assert agent.events("support_message_read") == []
-    assert all(r[1] != payload["messageId"] for r in server.app.support.receipts)
+    assert all(r[1] != payload["messageId"] for r in server.app.handlers.support.receipts)
 
 
 @MODES
@@ -1053,7 +1058,7 @@ async def test_typing_by_a_member_is_recorded(server: LiveServer, with_ack: bool
     stop = example("user_typing_stop", user, ticketId=ticket)
     assert await send(client, "user_typing_stop", (stop,), with_ack) is None
     await until(lambda: user not in _typing(server, ticket), "typing stopped")
-    assert ticket not in server.app.support.typing_now
+    assert ticket not in server.app.handlers.support.typing_now
     await server.barrier(client)
     assert names(client) == ["connected"]
 

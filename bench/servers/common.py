@@ -1,6 +1,6 @@
 """What the two Python benchmark servers share: the control endpoints, the listening socket, uvicorn.
 
-Both servers run under the same uvicorn configuration as `eventcat serve` (server_stub.serve.uvicorn_config: no
+Both servers run under the same uvicorn configuration as `eventcat serve` (eventcat_runtime.serve.uvicorn_config: no
 access log, lifespan on; uvicorn's defaults otherwise, so uvloop, httptools and the websockets implementation
 when installed). A small ASGI wrapper answers `/bench/...` and hands everything else to the server's own app:
 
@@ -89,7 +89,7 @@ def listener() -> socket.socket:
 
 
 def config(app: Any) -> uvicorn.Config:
-    """The settings of server_stub.serve.uvicorn_config, for a server that is not a RezApp."""
+    """The settings of eventcat_runtime.serve.uvicorn_config, for a server that is not an eventcat App."""
     return uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
 
 

@@ -1,6 +1,7 @@
 """The eventcat REZ server, as `eventcat serve` builds it, with the benchmark's control endpoints in front.
 
-server_stub.app.build(Settings) and uvicorn with server_stub.serve.uvicorn_config: the real pipeline, JWT auth,
+eventcat_runtime.app.build(rez_realtime, server_stub.app:create, Settings) and uvicorn with
+eventcat_runtime.serve.uvicorn_config: the real pipeline, JWT auth,
 room policy, typed emitter with outbound validation on (development mode: an invalid payload raises). Fan-out goes
 through the typed emitter, `app.events.order_status_update(payload)`, with the catalog's example as the payload.
 Logs at `warning` (LOG_LEVEL), so that one `info` line per connection does not weigh on the figures. Rate limits
@@ -16,11 +17,12 @@ import os
 
 from common import SECRET, Control, run
 from eventcat_runtime import logs
+from eventcat_runtime.app import build
+from eventcat_runtime.serve import uvicorn_config
+from eventcat_runtime.settings import Settings
 from rez_realtime.examples import EXAMPLES
 
-from server_stub.app import build
-from server_stub.config import Settings
-from server_stub.serve import uvicorn_config
+from server_stub.app import create
 
 
 def main() -> None:
@@ -37,7 +39,7 @@ def main() -> None:
     if "rate_limits" in {f.name for f in dataclasses.fields(Settings)}:
         options["rate_limits"] = os.environ.get("BENCH_RATE_LIMITS") == "1"
     settings = Settings(**options)  # type: ignore[arg-type]
-    app = build(settings)
+    app = build("rez_realtime", create, settings)
     payload = dict(EXAMPLES["order_status_update"][0])
     emit = app.events.order_status_update
 

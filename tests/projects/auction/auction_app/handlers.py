@@ -46,7 +46,9 @@ class AuctionHandlers(EventHandlers):
         )
         await self.events.bid_placed(placed)
         if outbid is not None and outbid != ctx.user_id:
-            await self.events.bid_outbid(models.BidOutbidPayload(auctionId=auction, amount=payload.amount), bidder_id=outbid)
+            await self.events.bid_outbid(
+                models.BidOutbidPayload(auctionId=auction, amount=payload.amount), bidder_id=outbid
+            )
         if payload.amount >= CLOSING_AMOUNT:
             self.closed.add(auction)
             closed = models.AuctionClosedPayload(auctionId=auction, finalAmount=payload.amount, winner=ctx.user_id)

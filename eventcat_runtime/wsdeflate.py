@@ -1,7 +1,7 @@
 """WebSocket permessage-deflate from a size up, as Node's `ws` does (socket.io's default threshold is 1 KB).
 
 uvicorn's WebSocket implementation (websockets, sans-I/O) compresses every message once the extension is
-negotiated: a 40-byte `heartbeat_ack` goes through zlib like a 10 KB `cart_sync`, for nothing but CPU. RFC 7692 lets
+negotiated: a 40-byte heartbeat reply goes through zlib like a 10 KB payload, for nothing but CPU. RFC 7692 lets
 a sender leave any message uncompressed (RSV1 unset) on a connection that negotiated the extension, and with context
 takeover a skipped message leaves the compressor's window as it was; so messages under the threshold are sent as
 they are, and only larger ones are compressed. The negotiation is uvicorn's own (window bits 12, memLevel 5).
@@ -14,7 +14,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from eventcat_runtime import logs
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -23,6 +22,8 @@ from websockets.extensions.permessage_deflate import PerMessageDeflate, ServerPe
 from websockets.frames import CONT, CTRL_OPCODES, Frame
 from websockets.server import ServerProtocol
 from websockets.typing import ExtensionParameter
+
+from . import logs
 
 
 class ThresholdDeflate(PerMessageDeflate):

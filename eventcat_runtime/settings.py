@@ -1,4 +1,4 @@
-"""Settings of the REZ server: flags first, then the environment, then defaults."""
+"""Settings of a server on the runtime: flags first, then the environment, then defaults (some from the catalog)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from rez_realtime import REGISTRY
-
 Mode = Literal["development", "production"]
-ADMIN_NODE_MODULES = Path(__file__).resolve().parent / "admin" / "node_modules"
 
 
 @dataclass(frozen=True)
@@ -18,19 +15,27 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5001
     jwt_secret: str | None = None
-    jwt_algorithms: tuple[str, ...] = ("HS256",)
+    # Accepted algorithms; empty: the catalog's `auth.algorithms`.
+    jwt_algorithms: tuple[str, ...] = ()
     jwt_public_key: str | None = None
+    # Keys from a JWKS document, and the `iss` / `aud` a token must carry: the catalog's `auth:` unless set here.
+    jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
     service_token: str | None = None
     mode: Mode = "development"
     demo: bool = False
+    # Handlers from the catalog alone (mock.py): every valid client event accepted, acks from the examples.
+    mock: bool = False
     demo_interval: float = 1.0
     log_level: str = "info"
     log_format: str = "json"
     cors_allowed_origins: str = "*"
     # Scale-out: every process given the same Redis shares rooms, the replay log, sessions and grants.
     redis_url: str | None = None
-    # How long a disconnected client can come back and get what it missed (seconds): the catalog's window.
-    recovery_window: float = REGISTRY.recovery_window or 300.0
+    # How long a disconnected client can come back and get what it missed (seconds). None: the catalog's
+    # `recovery.window_seconds`; a catalog without `recovery:` has no replay at all.
+    recovery_window: float | None = None
     # Reconnection storms: more connections than this per user and minute are told to back off.
     reconnect_limit: int = 10
     # Operations (README, "Operations"). Rate limits: the catalog's per event, plus every event of one connection
@@ -62,8 +67,9 @@ class Settings:
     admin_username: str | None = None
     admin_password: str | None = None
     admin_ui_mode: Literal["development", "production"] = "development"
-    # Where `npm ci` in server_stub/admin installed the Admin UI's files.
-    admin_node_modules: Path = ADMIN_NODE_MODULES
+    # The node_modules folder holding @socket.io/admin-ui (its ui/dist is served at /admin/ui/). None: the UI's
+    # page answers 503 until it is installed.
+    admin_node_modules: Path | None = None
 
     @property
     def admin_enabled(self) -> bool:
@@ -83,6 +89,10 @@ class Settings:
             "redis_url": env.get("REDIS_URL") or None,
             "admin_username": env.get("ADMIN_USERNAME") or None,
             "admin_password": env.get("ADMIN_PASSWORD") or None,
+            "jwks_url": env.get("JWT_JWKS_URL") or None,
+            "jwt_issuer": env.get("JWT_ISSUER") or None,
+            "jwt_audience": env.get("JWT_AUDIENCE") or None,
+            "admin_node_modules": Path(env["ADMIN_NODE_MODULES"]) if env.get("ADMIN_NODE_MODULES") else None,
         }
         if env.get("JWT_ALGORITHMS"):
             values["jwt_algorithms"] = tuple(a.strip() for a in env["JWT_ALGORITHMS"].split(",") if a.strip())
