@@ -121,7 +121,6 @@ def test_the_compiler_wheel_alone_runs_init_generate_and_scaffold(wheels: dict[s
     assert (project / "generated" / "docs").is_dir()
 
 
-@pytest.mark.xfail(strict=True, reason="needs h3's eventcat_runtime/cli.py (the `serve` command)")
 def test_the_runtime_console_script_names_a_command_that_exists() -> None:
     import importlib
 
@@ -132,9 +131,6 @@ def test_the_runtime_console_script_names_a_command_that_exists() -> None:
     assert "serve" in getattr(module.main, "commands", {"serve": None}) or module.main.name == "serve"
 
 
-# Imports of the compiler that name another layer, allowed only inside the lazy `serve` command.
-# MERGE: h3's serve wrapper leaves only the runtime's CLI, imported by name at call time; then this is empty.
-LAZY_SERVE_IMPORTS = {"eventcat_runtime", "server_stub"}
 # Distributions a declared one pins and whose API it exposes (pydantic's core, jsonschema's reference errors).
 PART_OF = {"pydantic-core": "pydantic", "referencing": "jsonschema"}
 
@@ -171,8 +167,6 @@ def test_every_import_is_a_declared_dependency(folder: str, pyproject: str) -> N
     providers = metadata.packages_distributions()
     missing = {}
     for module, where in _third_party_imports(ROOT / folder, folder).items():
-        if folder == "generator" and module in LAZY_SERVE_IMPORTS:
-            continue
         distributions = {d.lower().replace("_", "-") for d in providers.get(module, [module])}
         if not {PART_OF.get(d, d) for d in distributions} & declared:
             missing[module] = f"{where} (from {', '.join(sorted(distributions))})"

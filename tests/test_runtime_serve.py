@@ -193,19 +193,19 @@ def test_eventcat_serve_without_the_runtime(monkeypatch: pytest.MonkeyPatch) -> 
     assert result.exit_code == 2 and "pip install eventcat-runtime" in result.stderr, result.stderr
 
 
-def test_serve_defaults_give_way_to_flags() -> None:
-    from generator.cli import SERVE_DEFAULTS, _with_defaults
+def test_this_repos_project_serves_rez_and_flags_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`eventcat serve` in this repo: [tool.eventcat] names REZ's app and [tool.eventcat.serve] the Admin UI's
+    files; the package comes from the catalog. Given flags win; --mock drops the app."""
+    from generator.cli import serve_arguments
 
-    assert _with_defaults(["--demo"], SERVE_DEFAULTS)[:4] == [
-        "--app",
-        "server_stub.app:create",
-        "--package",
-        "rez_realtime",
-    ]
-    own = _with_defaults(["--app", "x:y"], SERVE_DEFAULTS)
-    assert "server_stub.app:create" not in own and "rez_realtime" not in own
-    mocked = _with_defaults(["--mock"], SERVE_DEFAULTS)
-    assert "--app" not in mocked and "rez_realtime" in mocked
+    monkeypatch.chdir(ROOT)
+    args = serve_arguments(("--demo",))
+    assert args[:5] == ["--demo", "--app", "server_stub.app:create", "--package", "rez_realtime"]
+    assert args[args.index("--admin-node-modules") + 1] == str(ROOT / "server_stub" / "admin" / "node_modules")
+    assert str(ROOT / "generated" / "python") in args
+    own = serve_arguments(("--app", "x:y", "--package", "p", "--admin-node-modules", "/tmp/ui"))
+    assert "server_stub.app:create" not in own and "rez_realtime" not in own and "/tmp/ui" in own
+    assert "--app" not in serve_arguments(("--mock",))
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
