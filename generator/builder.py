@@ -551,9 +551,6 @@ class Builder:
             source, extra = text[1:], ()
         else:
             source, extra = "field", tuple(text.split("."))
-        if source == "user" and self.no_auth:
-            self.error(path, f"{NO_AUTH}: room parameter '{param}' cannot be bound to $user", NO_AUTH_HINT)
-            return None
         if source not in allowed:
             if path and path[-2:-1] == ("bind",):
                 message = f"room parameter '{param}' of '{room.name}' cannot come from {text} here"
@@ -561,6 +558,9 @@ class Builder:
                 message = f"room '{room.name}' needs its parameter '{param}' bound here"
             hint = f"write {{room: {room.name}, bind: {{{param}: ...}}}} with {explain}"
             self.error(path, message, hint)
+            return None
+        if source == "user" and self.no_auth:
+            self.error(path, f"{NO_AUTH}: room parameter '{param}' cannot be bound to $user", NO_AUTH_HINT)
             return None
         if source == "channel" and channel is not None and extra[0] not in [p.name for p in channel.params]:
             self.error(

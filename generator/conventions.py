@@ -513,3 +513,20 @@ class ConventionChecker:
             throttle=self.event_fill("throttle", events),
             heartbeat=self.heartbeat(events),
         )
+
+
+def ack_refusal(catalog: ir.Catalog, event: ir.Event) -> str | None:
+    """The type a refused acknowledgement of this event carries, when the outputs must add it to the ack's type:
+    a client-to-server event with an ack (the server refuses, never the client) that does not list it already."""
+    errors = catalog.conventions.errors
+    if errors is None or event.ack is None or event.server_to_client:
+        return None
+    return None if _lists(catalog, event.ack, errors.ack_error) else errors.ack_error
+
+
+def _lists(catalog: ir.Catalog, expr: ir.TypeExpr, name: str) -> bool:
+    """Whether expr is the type called name, or a union (through one alias) with it as a branch."""
+    if isinstance(expr, ir.Ref) and expr.name == name:
+        return True
+    resolved = catalog.resolve(expr)
+    return isinstance(resolved, ir.Union) and any(_lists(catalog, b, name) for b in resolved.branches)

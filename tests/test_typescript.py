@@ -29,7 +29,7 @@ import pytest
 from rez_realtime import REGISTRY
 from rez_realtime.examples import ACK_EXAMPLES, EXAMPLES
 
-from .conftest import GENERATED, NODE_DIR, node_or_skip
+from .conftest import GENERATED, NODE_DIR, declared_ack, node_or_skip
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -393,6 +393,7 @@ def positive_file() -> Positive:
                 counts["emits"] += 1
             continue
         ack_schema, ack_defs = load_schema(SCHEMAS / f"{name}.ack.json")
+        ack_schema = declared_ack(ack_schema)
         out.append(f"check<Equals<Parameters<ClientToServerEvents[{key}]>['length'], 2>>();")
         out.append(f"check<Not<IsAny<AckOf<{key}>>>>();")
         out += shape_checks(f"AckOk<{key}>", ack_schema, ack_defs)
@@ -497,6 +498,7 @@ def stale_shapes_file() -> tuple[str, dict[int, str]]:
     targets += [(f"AckOk<{json.dumps(n)}>", SCHEMAS / f"{n}.ack.json") for n in INBOUND if REGISTRY.events[n].ack_model]
     for expr, path in targets:
         schema, defs = load_schema(path)
+        schema = declared_ack(schema)
         obj = resolve(schema, defs)  # a dict inside schema/defs: renamed in place, they were just read
         assert isinstance(obj, dict) and obj.get("properties"), f"{path.name}: no properties"
         first = next(iter(obj["properties"]))

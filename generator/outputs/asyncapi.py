@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import ir
+from ..conventions import ack_refusal
 from ..schemas import SchemaBuilder
 from .serialize import header_text, to_yaml
 
 FILE = "asyncapi.yaml"
 CONNECTION = "connection"
 BROADCAST = "broadcast"
-ACK_ERROR_TYPE = "AckError"  # a catalog type of this name is the payload of every refused acknowledgement
+ACK_ERROR = "ack_error"  # the message of a refused acknowledgement
 
 
 def _message_ref(channel: str, key: str) -> dict[str, str]:
@@ -167,15 +168,14 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     channel_messages: dict[str, dict[str, Any]] = {CONNECTION: {}, BROADCAST: {}}
     channel_messages.update({room: {} for room in catalog.rooms})
     operations: dict[str, Any] = {}
-    has_ack_error = ACK_ERROR_TYPE in catalog.types
-
-    if has_ack_error:
-        messages["ack_error"] = {
-            "name": "ack_error",
+    errors = catalog.conventions.errors
+    if errors is not None and any(ack_refusal(catalog, e) for e in catalog.events.values()):
+        messages[ACK_ERROR] = {
+            "name": ACK_ERROR,
             "title": "Refused acknowledgement",
             "summary": "What any acknowledgement carries when the server refused the event: {ok: false, error}.",
             "contentType": "application/json",
-            "payload": builder.named_ref(ir.Ref(ACK_ERROR_TYPE), ACK_ERROR_TYPE),
+            "payload": builder.named_ref(ir.Ref(errors.ack_error), errors.ack_error),
             "x-socketio-ack": True,
         }
 
@@ -187,9 +187,9 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             messages[ack_key] = _ack_message(event, builder.named_ref(event.ack, event.ack_name))
             channel_messages[CONNECTION][ack_key] = {"$ref": f"#/components/messages/{ack_key}"}
             reply_messages = [_message_ref(CONNECTION, ack_key)]
-            if has_ack_error and not event.server_to_client:
-                channel_messages[CONNECTION]["ack_error"] = {"$ref": "#/components/messages/ack_error"}
-                reply_messages.append(_message_ref(CONNECTION, "ack_error"))
+            if ack_refusal(catalog, event):
+                channel_messages[CONNECTION][ACK_ERROR] = {"$ref": f"#/components/messages/{ACK_ERROR}"}
+                reply_messages.append(_message_ref(CONNECTION, ACK_ERROR))
             reply = {"channel": _channel_ref(CONNECTION), "messages": reply_messages}
         message_ref = {"$ref": f"#/components/messages/{event.name}"}
         if not event.server_to_client or event.delivery is None or event.delivery.kind == "sender":
