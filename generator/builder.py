@@ -771,7 +771,15 @@ class Builder:
         """Two different types may not share a generated name (that is how codegen ends up with Status1, Status2)."""
         seen: dict[str, tuple[ir.TypeExpr, str]] = {}
         for name, expr, where in named_types(catalog):
-            if name in seen and seen[name][0] != expr:
+            if name in seen and seen[name][0] != expr and name in self.builtin:
+                self.error(
+                    where_path(where),
+                    f"'{name}' is the name of a type eventcat adds for the error contract, since the catalog "
+                    "declares none",
+                    f"give this type another name, or declare {name} under types:",
+                    key=True,
+                )
+            elif name in seen and seen[name][0] != expr:
                 other = self.doc.pos(where_path(seen[name][1]), key=True)
                 self.error(
                     where_path(where),

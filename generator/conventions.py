@@ -110,9 +110,11 @@ def builtin_types(data: Mapping[str, Any]) -> dict[str, Any]:
             },
         }
     if ACK_ERROR_TYPE not in declared:
+        # An unknown errors type is reported at server.errors.type; `any` keeps it from being reported twice.
+        known = error_type in declared or error_type in added
         added[ACK_ERROR_TYPE] = {
             "description": "What every acknowledgement carries when the server refused the event.",
-            "fields": {"ok": {"const": False}, "error": error_type},
+            "fields": {"ok": {"const": False}, "error": error_type if known else "any"},
         }
     return added
 
@@ -386,11 +388,7 @@ class ConventionChecker:
             problem = kind_problem(role, self.resolve(f.type))
             if problem:
                 complete = complete and not role.required
-                self.error(
-                    where if explicit else self.field_pos(owner, f),
-                    f"field '{field_name}' of {owner} holds {role.what}, and {problem}",
-                    f"change its type, or map {role.name} to another field under server.{kind}.fields",
-                )
+                self.wrong_kind(kind, role, owner, f, problem, where if explicit else None)
                 continue
             if field_name in mapping.values():
                 self.error(where, f"two roles write field '{field_name}' of {owner}", "give each role its own field")
@@ -406,6 +404,21 @@ class ConventionChecker:
                     f"make it optional, or map it under server.{kind}.fields",
                 )
         return (mapping, style) if complete else None
+
+    def wrong_kind(self, kind: str, role: Role, owner: str, f: ir.Field, problem: str, where: Path | None) -> None:
+        if owner in self.builtin and isinstance(f.type, ir.Ref):
+            # The catalog's own type inside a built-in one (its ErrorCode in eventcat's Error): say it that way.
+            self.error(
+                self.type_pos(f.type.name),
+                f"'{f.type.name}' is {role.what} of the error contract's built-in {owner} type, and {problem}",
+                f"a catalog's error codes include the runtime's: add them, or declare your own {owner} type",
+            )
+            return
+        self.error(
+            where or self.field_pos(owner, f),
+            f"field '{f.name}' of {owner} holds {role.what}, and {problem}",
+            f"change its type, or map {role.name} to another field under server.{kind}.fields",
+        )
 
     def field_pos(self, owner: str, f: ir.Field) -> Pos:
         """Where a field is declared; a built-in type's field is reported at the catalog type it refers to."""
