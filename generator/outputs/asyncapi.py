@@ -40,7 +40,8 @@ def _servers(catalog: ir.Catalog) -> dict[str, Any]:
             entry["pathname"] = url.path
         if server.description:
             entry["description"] = server.description
-        entry["security"] = [{"$ref": "#/components/securitySchemes/token"}]
+        if catalog.auth.scheme == "jwt":
+            entry["security"] = [{"$ref": "#/components/securitySchemes/token"}]
         servers[server.name] = entry
     return servers
 
@@ -129,9 +130,51 @@ def _target(target: ir.RoomTarget) -> dict[str, Any]:
 
 
 def _auth_extension(auth: ir.Auth) -> dict[str, Any]:
-    out: dict[str, Any] = {"queryParam": auth.query_param, "authField": auth.auth_field, "userClaim": auth.user_claim}
+    if auth.scheme == "none":
+        return {"scheme": "none"}
+    out: dict[str, Any] = {"scheme": auth.scheme, "algorithms": list(auth.algorithms)}
+    for key, value in (("jwksUrl", auth.jwks_url), ("issuer", auth.issuer), ("audience", auth.audience)):
+        if value:
+            out[key] = value
+    out.update({"queryParam": auth.query_param, "authField": auth.auth_field, "userClaim": auth.user_claim})
     if auth.join is not None:
         out["join"] = _target(auth.join)
+    return out
+
+
+def _security_schemes(auth: ir.Auth) -> dict[str, Any]:
+    """The token, for a catalog with auth; none at all without."""
+    if auth.scheme == "none":
+        return {}
+    algorithms = ", ".join(auth.algorithms)
+    description = (auth.description or f"A JWT ({algorithms}).") + (
+        f" May also be given as `auth.{auth.auth_field}` in the Socket.IO handshake."
+    )
+    return {
+        "securitySchemes": {
+            "token": {"type": "httpApiKey", "in": "query", "name": auth.query_param, "description": description}
+        }
+    }
+
+
+def _conventions_extension(conventions: ir.Conventions) -> dict[str, Any]:
+    """x-socketio-conventions: what the server sends or answers by itself, as the catalog's `server:` declares."""
+    out: dict[str, Any] = {}
+    errors = conventions.errors
+    if errors is not None:
+        out["errors"] = {
+            "type": errors.type,
+            "ackError": errors.ack_error,
+            "fields": dict(errors.fields),
+            "timestamp": errors.timestamp,
+        }
+        if errors.event:
+            out["errors"]["event"] = errors.event
+    for key, fill in (("close", conventions.close), ("throttle", conventions.throttle)):
+        if fill is not None:
+            out[key] = {"event": fill.event, "fields": dict(fill.fields), "timestamp": fill.timestamp}
+    if conventions.heartbeat is not None:
+        out["heartbeat"] = {"event": conventions.heartbeat.event, "reply": conventions.heartbeat.reply}
     return out
 
 
@@ -264,19 +307,12 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         "components": {
             "schemas": builder.sorted_defs(),
             "messages": messages,
-            "securitySchemes": {
-                "token": {
-                    "type": "httpApiKey",
-                    "in": "query",
-                    "name": catalog.auth.query_param,
-                    "description": (catalog.auth.description or "A JWT.")
-                    + f" May also be given as `auth.{catalog.auth.auth_field}` in the Socket.IO handshake.",
-                }
-            },
+            **_security_schemes(catalog.auth),
         },
         "x-socketio": {
             "namespace": catalog.namespace,
             "auth": _auth_extension(catalog.auth),
+            "conventions": _conventions_extension(catalog.conventions),
             "channels": {
                 ch.name: {
                     "summary": ch.summary,

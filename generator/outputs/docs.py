@@ -686,7 +686,8 @@ def _auth_view(catalog: ir.Catalog) -> dict[str, Any]:
     auth = catalog.auth
     if auth.scheme == "none":
         return {"scheme": "none", "description": sentence(auth.description)}
-    keys = "a shared secret" if all(a.startswith("HS") for a in auth.algorithms) else "the server's public keys"
+    keys = "a shared secret" if all(a.startswith("HS") for a in auth.algorithms) else "public keys"
+    names = [code(a) for a in auth.algorithms]
     return {
         "scheme": "jwt",
         "description": sentence(auth.description),
@@ -694,7 +695,7 @@ def _auth_view(catalog: ir.Catalog) -> dict[str, Any]:
         "auth_field": auth.auth_field,
         "user_claim": auth.user_claim,
         "join": target_text(catalog, auth.join, ROOMS) if auth.join is not None else None,
-        "algorithms": ", ".join(code(a) for a in auth.algorithms),
+        "algorithms": " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names),
         "key_kind": keys,
         "jwks_url": auth.jwks_url,
         "issuer": auth.issuer,

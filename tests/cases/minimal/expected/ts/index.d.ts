@@ -74,11 +74,10 @@ export type NewsEvents = "headline_published";
 // -- rooms and channels ------------------------------------------------------------------------------------------
 
 /** Every room name the server delivers to. */
-export type RoomName = ;
+export type RoomName = never;
 
 /** Every name `subscribe` accepts. */
-export type SubscribeChannel =
-  ;
+export type SubscribeChannel = never;
 
 // -- the values of index.js --------------------------------------------------------------------------------------
 

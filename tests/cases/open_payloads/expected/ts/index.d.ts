@@ -100,11 +100,10 @@ export type ProfileEvents = "profile_updated";
 // -- rooms and channels ------------------------------------------------------------------------------------------
 
 /** Every room name the server delivers to. */
-export type RoomName = ;
+export type RoomName = never;
 
 /** Every name `subscribe` accepts. */
-export type SubscribeChannel =
-  ;
+export type SubscribeChannel = never;
 
 // -- the values of index.js --------------------------------------------------------------------------------------
 
