@@ -264,6 +264,11 @@ class ConventionChecker:
                 self.did_you_mean(name, types) or "name a shared type declared under types:",
             )
             return None
+        # The event and AckError are checked whatever the type's own problems: every error is reported at once.
+        event = block.get("event")
+        if event is not None:
+            self.check_error_event(event, name, types, events)
+        self.check_ack_error(name, types)
         obj = self.resolve(shared.type)
         if not isinstance(obj, ir.Object):
             self.error(
@@ -279,10 +284,6 @@ class ConventionChecker:
         code_field = obj.field(mapping["code"])
         assert code_field is not None
         code_type, codes = self.codes(code_field.type)
-        event = block.get("event")
-        if event is not None:
-            self.check_error_event(event, name, types, events)
-        self.check_ack_error(name, types)
         return ir.ErrorContract(
             type=name,
             ack_error=ACK_ERROR_TYPE,

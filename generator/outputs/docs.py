@@ -501,7 +501,9 @@ def _rooms_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, types
                 "summary": sentence(room.summary),
                 "description": sentence(room.description),
                 "visibility": room.visibility,
-                "access": ACCESS_TEXT[room.access],
+                "access": ACCESS_TEXT[room.access]
+                if catalog.auth.scheme == "jwt" or room.access != "public"
+                else "any connection (this API has no authentication)",
                 "roles": ", ".join(code(r) for r in room.roles),
                 "params": [
                     {"name": code(p.name), "type": types.label(p.type), "description": types.describe(p.type)}
