@@ -160,7 +160,7 @@ def kind_problem(role: Role, expr: ir.TypeExpr) -> str | None:
 
 
 class ConventionChecker:
-    """Resolves and checks `auth:` and `server:` for one catalog, reporting through the builder's `report`."""
+    """Resolves and checks `auth:` and `server:` for one catalog; the builder reports what `errors` collects."""
 
     def __init__(
         self,
