@@ -122,12 +122,11 @@ class EventServer:
         return self.mode == "development"
 
     def attach(self, handlers: HandlerBase) -> None:
-        """Use these handlers; every client-to-server event of the catalog must have its method (but one the
-        runtime answers itself, such as the catalog's heartbeat, which has no handler)."""
+        """Use these handlers; every client-to-server event of the catalog must have its method."""
         missing = [
             spec.handler
             for spec in self.registry.events.values()
-            if spec.inbound and spec.handler is not None and not callable(getattr(handlers, spec.handler, None))
+            if spec.inbound and (spec.handler is None or not callable(getattr(handlers, spec.handler, None)))
         ]
         if missing:
             raise TypeError(f"{type(handlers).__name__} has no handler for: {', '.join(str(m) for m in missing)}")
