@@ -652,6 +652,7 @@ def _error_contract(catalog: ir.Catalog, types: Types) -> dict[str, Any] | None:
     ]
     return {
         "type": errors.type,
+        "builtin": errors.type in errors.builtin,
         "description": sentence(error.type.meta.description),
         "rows": types.rows(ir.Ref(errors.type)),
         "roles": _roles_text(errors.fields, errors.timestamp),
