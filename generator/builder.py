@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import ir, names
+from .conventions import NO_AUTH, NO_AUTH_HINT, ConventionChecker, builtin_types
 from .errors import CatalogError
 from .yaml_source import Document, Path
 
@@ -111,7 +112,13 @@ class Builder:
         self.data: dict[str, Any] = doc.data
         self.errors: list[CatalogError] = []
         self.default_open: bool = self.data.get("defaults", {}).get("additionalProperties", False)
-        self.type_names: set[str] = set(self.data.get("types", {}))
+        # The default error contract's types the catalog leaves out: referable by name like its own.
+        self.builtin: dict[str, Any] = builtin_types(self.data)
+        self.type_names: set[str] = set(self.data.get("types", {})) | set(self.builtin)
+        self.conventions = ConventionChecker(
+            self.data, lambda path, key: self.doc.pos(path, key=key), self.resolve, self.builtin
+        )
+        self.no_auth = self.conventions.auth_scheme() == "none"
 
     # -- errors ---------------------------------------------------------------------------------------------------
 
@@ -141,16 +148,17 @@ class Builder:
             name: ir.SharedType(
                 name, self.type_expr(body, ("types", name), name), self.doc.pos(("types", name), key=True)
             )
-            for name, body in d.get("types", {}).items()
+            for name, body in [*d.get("types", {}).items(), *self.builtin.items()]
         }
         self.check_alias_cycles(types)
         self.types = types
         rooms = {name: self.room(name, body) for name, body in d.get("rooms", {}).items()}
         self.rooms = rooms
         channels = {name: self.channel(name, body) for name, body in d.get("channels", {}).items()}
-        auth_data = d.get("auth", {})
+        auth_data = d.get("auth") or {}
+        auth_options = self.conventions.auth_options()
         join = None
-        if "join" in auth_data:
+        if "join" in auth_data and not self.no_auth:
             join = self.room_target(auth_data["join"], ("auth", "join"), context="auth", payload=None)
         auth = ir.Auth(
             description=auth_data.get("description"),
@@ -158,6 +166,7 @@ class Builder:
             auth_field=auth_data.get("auth_field", "token"),
             user_claim=auth_data.get("user_claim", "userId"),
             join=join,
+            **auth_options,
         )
         lifecycle = tuple(self.lifecycle_event(name, body) for name, body in d.get("lifecycle", {}).items())
         events: dict[str, ir.Event] = {}
@@ -195,6 +204,8 @@ class Builder:
                     ),
                 )
             )
+        conventions = self.conventions.conventions(types, events)
+        self.errors.extend(self.conventions.errors)
         catalog = ir.Catalog(
             name=d["catalog"],
             version=d["version"],
@@ -216,6 +227,7 @@ class Builder:
             recovery_window=d["recovery"]["window_seconds"] if "recovery" in d else None,
             changelog_since=d["changelog"]["since"] if "changelog" in d else None,
             naming=self.naming(d.get("lint", {}).get("naming", {})),
+            conventions=conventions,
             positions={key: self.doc.pos((key,), key=True) for key in d},
         )
         self.check_flows(catalog)
@@ -401,6 +413,13 @@ class Builder:
                 else name[: -len("Payload")] + pascal(field_name),
             )
             caller = isinstance(body, dict) and bool(body.get("caller"))
+            if caller and self.no_auth:
+                self.error(
+                    field_path + ("caller",),
+                    f"{NO_AUTH}: field '{field_name}' cannot be checked against the user",
+                    f"remove caller: true, or {NO_AUTH_HINT}",
+                    key=True,
+                )
             built.append(ir.Field(field_name, expr, not optional, caller, self.doc.pos(field_path, key=True)))
         seen: set[str] = set()
         for f in built:
@@ -461,6 +480,12 @@ class Builder:
         in_pattern = _PARAM.findall(body["pattern"])
         if len(set(in_pattern)) != len(in_pattern):
             self.error(path + ("pattern",), "a parameter appears twice in the room pattern")
+        if body["access"] == "self" and self.no_auth:
+            self.error(
+                path + ("access",),
+                f"{NO_AUTH}: a room with access: self is entered by its user only, and no connection has one",
+                f"use access: public, member or server, or {NO_AUTH_HINT}",
+            )
         return ir.Room(
             name=name,
             pattern=body["pattern"],
@@ -575,6 +600,9 @@ class Builder:
                 message = f"room '{room.name}' needs its parameter '{param}' bound here"
             hint = f"write {{room: {room.name}, bind: {{{param}: ...}}}} with {explain}"
             self.error(path, message, hint)
+            return None
+        if source == "user" and self.no_auth:
+            self.error(path, f"{NO_AUTH}: room parameter '{param}' cannot be bound to $user", NO_AUTH_HINT)
             return None
         if source == "channel" and channel is not None and extra[0] not in [p.name for p in channel.params]:
             self.error(
@@ -802,7 +830,15 @@ class Builder:
         """Two different types may not share a generated name (that is how codegen ends up with Status1, Status2)."""
         seen: dict[str, tuple[ir.TypeExpr, str]] = {}
         for name, expr, where in named_types(catalog):
-            if name in seen and seen[name][0] != expr:
+            if name in seen and seen[name][0] != expr and name in self.builtin:
+                self.error(
+                    where_path(where),
+                    f"'{name}' is the name of a type eventcat adds for the error contract, since the catalog "
+                    "declares none",
+                    f"give this type another name, or declare {name} under types:",
+                    key=True,
+                )
+            elif name in seen and seen[name][0] != expr:
                 other = self.doc.pos(where_path(seen[name][1]), key=True)
                 self.error(
                     where_path(where),

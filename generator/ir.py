@@ -312,6 +312,10 @@ class Server:
     description: str | None = None
 
 
+AuthScheme = Literal["jwt", "none"]
+TimestampStyle = Literal["iso", "epoch_ms"]
+
+
 @dataclass(frozen=True, slots=True)
 class Auth:
     description: str | None
@@ -319,6 +323,58 @@ class Auth:
     auth_field: str
     user_claim: str
     join: RoomTarget | None
+    # A catalog without `auth:` has no authentication at all (scheme "none").
+    scheme: AuthScheme = "jwt"
+    algorithms: tuple[str, ...] = ("HS256",)
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorContract:
+    """The shape of a refusal (`server.errors`), resolved: which shared types, codes and fields the runtime uses."""
+
+    type: str
+    # The shared type every refused acknowledgement carries: {ok: false, error: <type>}.
+    ack_error: str
+    # The enum of the codes, by name (None: the code field is a plain string); its values, runtime codes included.
+    code_type: str | None
+    codes: tuple[EnumValue, ...]
+    # Role (code, message, details, timestamp, trace_id) -> field of the type.
+    fields: Mapping[str, str]
+    timestamp: TimestampStyle = "iso"
+    event: str | None = None
+    # Shared types the compiler added because the catalog declares none of that name (Error, ErrorCode, AckError).
+    builtin: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventFill:
+    """A server-to-client event the runtime sends by itself (`server.close`, `server.throttle`) and which payload
+    field holds each value it fills (role -> field)."""
+
+    event: str
+    fields: Mapping[str, str]
+    timestamp: TimestampStyle = "iso"
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """A client-to-server keep-alive the runtime answers itself with `reply`."""
+
+    event: str
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """What the runtime does by convention, as `server:` declares it (None: no such event in this catalog)."""
+
+    errors: ErrorContract | None = None
+    close: EventFill | None = None
+    throttle: EventFill | None = None
+    heartbeat: Heartbeat | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +416,7 @@ class Catalog:
     recovery_window: int | None = None
     changelog_since: str | None = None
     naming: Naming = Naming()
+    conventions: Conventions = field(default_factory=Conventions)
     # The docs' changelog: what `eventcat diff` finds between the release `changelog.since` names and this
     # catalog, as Markdown; set by the loader (None without a changelog, or when the release was not loaded).
     changelog: str | None = field(default=None, compare=False)

@@ -29,7 +29,7 @@ import pytest
 from rez_realtime import REGISTRY
 from rez_realtime.examples import ACK_EXAMPLES, EXAMPLES
 
-from .conftest import GENERATED, NODE_DIR, node_or_skip
+from .conftest import GENERATED, NODE_DIR, declared_ack, node_or_skip, run_cli
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -393,6 +393,7 @@ def positive_file() -> Positive:
                 counts["emits"] += 1
             continue
         ack_schema, ack_defs = load_schema(SCHEMAS / f"{name}.ack.json")
+        ack_schema = declared_ack(ack_schema)
         out.append(f"check<Equals<Parameters<ClientToServerEvents[{key}]>['length'], 2>>();")
         out.append(f"check<Not<IsAny<AckOf<{key}>>>>();")
         out += shape_checks(f"AckOk<{key}>", ack_schema, ack_defs)
@@ -497,6 +498,7 @@ def stale_shapes_file() -> tuple[str, dict[int, str]]:
     targets += [(f"AckOk<{json.dumps(n)}>", SCHEMAS / f"{n}.ack.json") for n in INBOUND if REGISTRY.events[n].ack_model]
     for expr, path in targets:
         schema, defs = load_schema(path)
+        schema = declared_ack(schema)
         obj = resolve(schema, defs)  # a dict inside schema/defs: renamed in place, they were just read
         assert isinstance(obj, dict) and obj.get("properties"), f"{path.name}: no properties"
         first = next(iter(obj["properties"]))
@@ -690,3 +692,90 @@ def test_package_values_agree_with_the_registry(project: Project) -> None:
         found = REGISTRY.channel(got["value"])
         assert found is not None and found[0].name == pattern, f"the server reads {got['value']} as {found}"
         assert subscribe_pattern.match(got["value"]), f"subscribe's schema refuses {got['value']}"
+
+
+# -- another catalog's refusal shape ------------------------------------------------------------------------------
+
+REFUSAL_CATALOG = """catalog: auction-house
+version: 2.0.0
+title: Auction house
+auth: { algorithms: [RS256], jwks_url: "https://id.example.com/jwks.json" }
+server:
+  errors: { type: Problem, fields: { trace_id: traceId } }
+types:
+  Problem:
+    fields: { code: string, message: string, traceId: string }
+domains:
+  bidding:
+    title: Bidding
+    events:
+      place_bid:
+        direction: client_to_server
+        summary: Place a bid.
+        payload: { fields: { auctionId: string } }
+        examples: [{ auctionId: auc_1 }]
+        ack:
+          union:
+            - { name: BidAccepted, fields: { ok: { const: true }, bidId: string } }
+            - { name: BidQueued, fields: { ok: { const: true }, queuedBehind: integer } }
+      withdraw_bid:
+        direction: client_to_server
+        summary: Withdraw a bid.
+        payload: { fields: { bidId: string } }
+        examples: [{ bidId: bid_1 }]
+        ack:
+          union:
+            - { name: Withdrawn, fields: { ok: { const: true } } }
+            - AckError
+"""
+REFUSAL_USAGE = """import { io, type Socket } from "socket.io-client";
+import type { AckError, ClientToServerEvents, Problem, ServerToClientEvents } from "auction-house";
+
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io("http://localhost:7001");
+function use(..._values: unknown[]): void {}
+
+// A union ack: the refusal is added once, and `ok === false` narrows to it (TS2367 if it were missing).
+socket.emit("place_bid", { auctionId: "auc_1" }, (response) => {
+  if (response.ok === false) {
+    const refusal: AckError = response;
+    const problem: Problem = refusal.error;
+    use(problem.code, problem.traceId);
+  } else {
+    use(response.ok);
+  }
+});
+// An ack that lists the refusal itself: it is not added a second time, and narrowing works the same.
+socket.emit("withdraw_bid", { bidId: "bid_1" }, (response) => {
+  if (response.ok === false) {
+    use(response.error.message);
+  }
+});
+"""
+
+
+def test_every_ack_callback_of_another_catalog_includes_its_refusal_once(tmp_path: Path) -> None:
+    node = node_or_skip()
+    (tmp_path / "catalog.yaml").write_text(REFUSAL_CATALOG, encoding="utf-8")
+    result = run_cli("generate", "--catalog", "catalog.yaml", "--out", "out", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    package = tmp_path / "out" / "ts"
+    declarations = (package / "index.d.ts").read_text(encoding="utf-8")
+    callbacks = re.findall(r"ack: \(response: ([^)]*)\) => void", declarations)
+    assert callbacks == ["PlaceBidAck | AckError", "WithdrawBidAck"], callbacks
+    assert "export type WithdrawBidAck = Withdrawn | AckError;" in declarations
+    (tmp_path / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
+    app = tmp_path / "app"
+    (app / "node_modules").mkdir(parents=True)
+    (app / "node_modules" / "auction-house").symlink_to(package, target_is_directory=True)
+    (app / "package.json").write_text(json.dumps({"name": "app", "private": True, "type": "module"}))
+    (app / "usage.ts").write_text(REFUSAL_USAGE, encoding="utf-8")
+    config = app / "tsconfig.json"
+    config.write_text(json.dumps({"extends": str(TSCONFIG), "include": [], "files": ["usage.ts"]}))
+    proc = subprocess.run(
+        [node, str(TSC), "--strict", "--noEmit", "--pretty", "false", "-p", str(config)],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

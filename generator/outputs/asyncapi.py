@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import ir
+from ..conventions import ack_refusal
 from ..schemas import SchemaBuilder
 from .serialize import header_text, to_yaml
 
 FILE = "asyncapi.yaml"
 CONNECTION = "connection"
 BROADCAST = "broadcast"
-ACK_ERROR_TYPE = "AckError"  # a catalog type of this name is the payload of every refused acknowledgement
+ACK_ERROR = "ack_error"  # the message of a refused acknowledgement
 
 
 def _message_ref(channel: str, key: str) -> dict[str, str]:
@@ -39,7 +40,8 @@ def _servers(catalog: ir.Catalog) -> dict[str, Any]:
             entry["pathname"] = url.path
         if server.description:
             entry["description"] = server.description
-        entry["security"] = [{"$ref": "#/components/securitySchemes/token"}]
+        if catalog.auth.scheme == "jwt":
+            entry["security"] = [{"$ref": "#/components/securitySchemes/token"}]
         servers[server.name] = entry
     return servers
 
@@ -128,9 +130,51 @@ def _target(target: ir.RoomTarget) -> dict[str, Any]:
 
 
 def _auth_extension(auth: ir.Auth) -> dict[str, Any]:
-    out: dict[str, Any] = {"queryParam": auth.query_param, "authField": auth.auth_field, "userClaim": auth.user_claim}
+    if auth.scheme == "none":
+        return {"scheme": "none"}
+    out: dict[str, Any] = {"scheme": auth.scheme, "algorithms": list(auth.algorithms)}
+    for key, value in (("jwksUrl", auth.jwks_url), ("issuer", auth.issuer), ("audience", auth.audience)):
+        if value:
+            out[key] = value
+    out.update({"queryParam": auth.query_param, "authField": auth.auth_field, "userClaim": auth.user_claim})
     if auth.join is not None:
         out["join"] = _target(auth.join)
+    return out
+
+
+def _security_schemes(auth: ir.Auth) -> dict[str, Any]:
+    """The token, for a catalog with auth; none at all without."""
+    if auth.scheme == "none":
+        return {}
+    algorithms = ", ".join(auth.algorithms)
+    description = (auth.description or f"A JWT ({algorithms}).") + (
+        f" May also be given as `auth.{auth.auth_field}` in the Socket.IO handshake."
+    )
+    return {
+        "securitySchemes": {
+            "token": {"type": "httpApiKey", "in": "query", "name": auth.query_param, "description": description}
+        }
+    }
+
+
+def _conventions_extension(conventions: ir.Conventions) -> dict[str, Any]:
+    """x-socketio-conventions: what the server sends or answers by itself, as the catalog's `server:` declares."""
+    out: dict[str, Any] = {}
+    errors = conventions.errors
+    if errors is not None:
+        out["errors"] = {
+            "type": errors.type,
+            "ackError": errors.ack_error,
+            "fields": dict(errors.fields),
+            "timestamp": errors.timestamp,
+        }
+        if errors.event:
+            out["errors"]["event"] = errors.event
+    for key, fill in (("close", conventions.close), ("throttle", conventions.throttle)):
+        if fill is not None:
+            out[key] = {"event": fill.event, "fields": dict(fill.fields), "timestamp": fill.timestamp}
+    if conventions.heartbeat is not None:
+        out["heartbeat"] = {"event": conventions.heartbeat.event, "reply": conventions.heartbeat.reply}
     return out
 
 
@@ -167,15 +211,14 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     channel_messages: dict[str, dict[str, Any]] = {CONNECTION: {}, BROADCAST: {}}
     channel_messages.update({room: {} for room in catalog.rooms})
     operations: dict[str, Any] = {}
-    has_ack_error = ACK_ERROR_TYPE in catalog.types
-
-    if has_ack_error:
-        messages["ack_error"] = {
-            "name": "ack_error",
+    errors = catalog.conventions.errors
+    if errors is not None and any(ack_refusal(catalog, e) for e in catalog.events.values()):
+        messages[ACK_ERROR] = {
+            "name": ACK_ERROR,
             "title": "Refused acknowledgement",
             "summary": "What any acknowledgement carries when the server refused the event: {ok: false, error}.",
             "contentType": "application/json",
-            "payload": builder.named_ref(ir.Ref(ACK_ERROR_TYPE), ACK_ERROR_TYPE),
+            "payload": builder.named_ref(ir.Ref(errors.ack_error), errors.ack_error),
             "x-socketio-ack": True,
         }
 
@@ -189,9 +232,9 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             messages[ack_key] = _ack_message(event, builder.named_ref(event.ack, event.ack_name))
             channel_messages[CONNECTION][ack_key] = {"$ref": f"#/components/messages/{ack_key}"}
             reply_messages = [_message_ref(CONNECTION, ack_key)]
-            if has_ack_error and not event.server_to_client:
-                channel_messages[CONNECTION]["ack_error"] = {"$ref": "#/components/messages/ack_error"}
-                reply_messages.append(_message_ref(CONNECTION, "ack_error"))
+            if ack_refusal(catalog, event):
+                channel_messages[CONNECTION][ACK_ERROR] = {"$ref": f"#/components/messages/{ACK_ERROR}"}
+                reply_messages.append(_message_ref(CONNECTION, ACK_ERROR))
             reply = {"channel": _channel_ref(CONNECTION), "messages": reply_messages}
         message_ref = {"$ref": f"#/components/messages/{event.ident}"}
         if not event.server_to_client or event.delivery is None or event.delivery.kind == "sender":
@@ -266,19 +309,12 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         "components": {
             "schemas": builder.sorted_defs(),
             "messages": messages,
-            "securitySchemes": {
-                "token": {
-                    "type": "httpApiKey",
-                    "in": "query",
-                    "name": catalog.auth.query_param,
-                    "description": (catalog.auth.description or "A JWT.")
-                    + f" May also be given as `auth.{catalog.auth.auth_field}` in the Socket.IO handshake.",
-                }
-            },
+            **_security_schemes(catalog.auth),
         },
         "x-socketio": {
             "namespace": catalog.namespace,
             "auth": _auth_extension(catalog.auth),
+            "conventions": _conventions_extension(catalog.conventions),
             "channels": {
                 ch.name: {
                     "summary": ch.summary,

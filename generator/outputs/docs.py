@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from .. import ir, samples
+from ..conventions import RUNTIME_CODE_NAMES, ack_refusal
 from .python import package_name as python_package
 from .serialize import header_text
 from .templating import environment
@@ -27,9 +28,6 @@ FOLDER = "docs"
 INDEX = "README.md"
 ROOMS = "rooms.md"
 CONNECTION = "connection.md"
-ERROR_TYPE = "Error"
-ERROR_CODE_TYPE = "ErrorCode"
-ACK_ERROR_TYPE = "AckError"
 # Page names a domain page must not take: a domain called `connection` gets `connection-events.md`.
 _RESERVED = {INDEX.lower(), ROOMS, CONNECTION}
 
@@ -377,7 +375,7 @@ def _event_view(catalog: ir.Catalog, types: Types, event: ir.Event, page: str) -
         "ack_name": event.ack_name,
         "ack_rows": ack_rows,
         "ack_example": to_json(event.ack_examples[0]) if event.ack_examples else None,
-        "ack_error": ACK_ERROR_TYPE in catalog.types and not event.server_to_client,
+        "ack_error": ack_refusal(catalog, event),
         "rows": types.rows(event.payload),
         "example": to_json(event.examples[0]) if event.examples else None,
         "more_examples": len(event.examples) - 1,
@@ -504,7 +502,9 @@ def _rooms_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, types
                 "summary": sentence(room.summary),
                 "description": sentence(room.description),
                 "visibility": room.visibility,
-                "access": _access_text(room),
+                "access": _access_text(room)
+                if catalog.auth.scheme == "jwt" or room.access != "public"
+                else "any connection (this API has no authentication)",
                 "roles": ", ".join(code(r) for r in room.roles),
                 "params": [
                     {"name": code(p.name), "type": types.label(p.type), "description": types.describe(p.type)}
@@ -628,34 +628,141 @@ def _flow_label(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def _has_error_codes(catalog: ir.Catalog) -> bool:
-    """Whether connection.md has an error-code table: an `Error` type and an `ErrorCode` enum."""
-    codes = catalog.types.get(ERROR_CODE_TYPE)
-    return ERROR_TYPE in catalog.types and codes is not None and isinstance(codes.type, ir.Enum)
+def _code_links(catalog: ir.Catalog, target: str) -> dict[str, str] | None:
+    """Fields typed with the error contract's code enum link to the code table of connection.md."""
+    errors = catalog.conventions.errors
+    if errors is None or errors.code_type is None:
+        return None
+    return {errors.code_type: target}
+
+
+ROLE_TEXT = {
+    "code": "the code",
+    "message": "the message",
+    "details": "the details",
+    "timestamp": "the time",
+    "trace_id": "a trace id that correlates the refusal with the server's logs",
+    "reason": "why",
+    "attempts": "the connection attempts counted",
+    "retry_after_ms": "how many milliseconds to wait before the next attempt",
+}
+TIMESTAMP_TEXT = {"iso": "ISO 8601, UTC", "epoch_ms": "milliseconds since the Unix epoch"}
+
+
+def _roles_text(fields: Mapping[str, str], timestamp: ir.TimestampStyle) -> str:
+    """`code` holds the code, `at` the time (milliseconds since the Unix epoch), ..."""
+    parts = []
+    for role, field_name in fields.items():
+        what = ROLE_TEXT[role] + (f", {TIMESTAMP_TEXT[timestamp]}" if role == "timestamp" else "")
+        parts.append(f"{code(field_name)} ({what})")
+    return ", ".join(parts)
 
 
 def _error_contract(catalog: ir.Catalog, types: Types) -> dict[str, Any] | None:
-    if ERROR_TYPE not in catalog.types:
+    errors = catalog.conventions.errors
+    if errors is None:
         return None
-    error = catalog.types[ERROR_TYPE]
-    codes: list[dict[str, str]] = []
-    code_type = catalog.types.get(ERROR_CODE_TYPE)
-    if code_type is not None and isinstance(code_type.type, ir.Enum):
-        codes = [{"code": code(v.value), "description": sentence(v.description)} for v in code_type.type.values]
-    error_events = [
-        event_link(catalog, e.name, CONNECTION)
-        for e in catalog.events.values()
-        if isinstance(e.payload, ir.Ref) and e.payload.name == ERROR_TYPE
+    error = catalog.types[errors.type]
+    codes = [
+        {
+            "code": code(v.value),
+            "description": sentence(v.description),
+            "origin": "the server itself" if v.value in RUNTIME_CODE_NAMES else "the app's handlers",
+        }
+        for v in errors.codes
     ]
     return {
+        "type": errors.type,
+        "builtin": errors.type in errors.builtin,
         "description": sentence(error.type.meta.description),
-        "rows": types.rows(ir.Ref(ERROR_TYPE)),
+        "rows": types.rows(ir.Ref(errors.type)),
+        "roles": _roles_text(errors.fields, errors.timestamp),
         "codes": codes,
-        "code_type": ERROR_CODE_TYPE,
-        "events": error_events,
-        "ack_error": ACK_ERROR_TYPE in catalog.types,
-        "ack_rows": types.rows(ir.Ref(ACK_ERROR_TYPE), expand=False) if ACK_ERROR_TYPE in catalog.types else [],
+        "code_type": errors.code_type,
+        "any_code": errors.code_type is None,
+        "event": event_link(catalog, errors.event, CONNECTION) if errors.event else None,
+        "ack_error": errors.ack_error,
+        "ack_rows": types.rows(ir.Ref(errors.ack_error), expand=False),
+        "acks": any(ack_refusal(catalog, e) for e in catalog.events.values()),
     }
+
+
+def _sent_events(catalog: ir.Catalog) -> list[dict[str, str]]:
+    """The close and throttle events the server sends by itself, and what it writes in them."""
+    conventions = catalog.conventions
+    sent = []
+    for fill, when in (
+        (conventions.close, "just before the server closes the connection (shutdown, abuse)"),
+        (conventions.throttle, "to a connection that reconnects too often, just before the server closes it"),
+    ):
+        if fill is not None:
+            sent.append(
+                {
+                    "link": event_link(catalog, fill.event, CONNECTION),
+                    "when": when,
+                    "roles": _roles_text(fill.fields, fill.timestamp),
+                }
+            )
+    return sent
+
+
+def _auth_view(catalog: ir.Catalog) -> dict[str, Any]:
+    auth = catalog.auth
+    if auth.scheme == "none":
+        return {"scheme": "none", "description": sentence(auth.description)}
+    keys = "a shared secret" if all(a.startswith("HS") for a in auth.algorithms) else "public keys"
+    names = [code(a) for a in auth.algorithms]
+    return {
+        "scheme": "jwt",
+        "description": sentence(auth.description),
+        "query_param": auth.query_param,
+        "auth_field": auth.auth_field,
+        "user_claim": auth.user_claim,
+        "join": target_text(catalog, auth.join, ROOMS) if auth.join is not None else None,
+        "algorithms": " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names),
+        "key_kind": keys,
+        "jwks_url": auth.jwks_url,
+        "issuer": auth.issuer,
+        "audience": auth.audience,
+    }
+
+
+def _heartbeat_view(catalog: ir.Catalog) -> dict[str, Any] | None:
+    """The catalog's keep-alive: the declared heartbeat the server answers itself, else an event named so."""
+    declared = catalog.conventions.heartbeat
+    event = catalog.events.get(declared.event if declared else "heartbeat")
+    if event is None:
+        return None
+    answers = [declared.reply] if declared else list(event.triggers)
+    return {
+        "link": event_link(catalog, event.name, CONNECTION),
+        "description": sentence(event.description or event.summary),
+        "answers": [event_link(catalog, t, CONNECTION) for t in answers],
+        "by_server": declared is not None,
+    }
+
+
+def _handshake(catalog: ir.Catalog, names: set[str]) -> list[str]:
+    """The diagram's first steps: the handshake, its refusal when a token is required, the rooms entered."""
+    connected = "connect" if "connect" in names else "connected (Socket.IO)"
+    welcome = (
+        ["S->>C: connected"]
+        if any(e.server_to_client and e.name == "connected" for e in catalog.events.values())
+        else []
+    )
+    if catalog.auth.scheme == "none":
+        return ["    C->>S: handshake (no token)", f"    S->>C: {connected}", *(f"    {w}" for w in welcome)]
+    lines = [f"    C->>S: handshake with {catalog.auth.query_param}=JWT or auth.{catalog.auth.auth_field}"]
+    lines.append("    alt token missing, invalid or expired")
+    lines.append("        S--xC: " + ("connect_error" if "connect_error" in names else "connection refused"))
+    lines.append("    else token valid")
+    if catalog.auth.join is not None:
+        pattern = catalog.rooms[catalog.auth.join.room].pattern
+        lines.append(f"        Note over S: joins {mermaid_text(pattern)}")
+    lines.append(f"        S->>C: {connected}")
+    lines.extend(f"        {w}" for w in welcome)
+    lines.append("    end")
+    return lines
 
 
 def _connection_life(catalog: ir.Catalog) -> list[str]:
@@ -663,28 +770,19 @@ def _connection_life(catalog: ir.Catalog) -> list[str]:
     names = {lc.name for lc in catalog.lifecycle}
     events = catalog.events
     lines = ["sequenceDiagram", "    participant C as Client", "    participant S as Server"]
-    lines.append(f"    C->>S: handshake with {catalog.auth.query_param}=JWT or auth.{catalog.auth.auth_field}")
-    lines.append("    alt token missing, invalid or expired")
-    lines.append("        S--xC: " + ("connect_error" if "connect_error" in names else "connection refused"))
-    lines.append("    else token valid")
-    if catalog.auth.join is not None:
-        pattern = catalog.rooms[catalog.auth.join.room].pattern
-        lines.append(f"        Note over S: joins {mermaid_text(pattern)}")
-    lines.append("        S->>C: " + ("connect" if "connect" in names else "connected (Socket.IO)"))
-    welcome = [e for e in events.values() if e.server_to_client and e.name == "connected"]
-    if welcome:
-        lines.append("        S->>C: connected")
-    lines.append("    end")
+    lines.extend(_handshake(catalog, names))
     if "subscribe" in events:
         channel = next(iter(catalog.channels), "channel")
         lines.append(f"    C->>S: subscribe {mermaid_text(channel)}")
         if events["subscribe"].ack is not None:
             lines.append("    S-->>C: ack with the rooms entered")
     lines.append("    S->>C: events of the rooms entered")
-    if "heartbeat" in events:
+    heartbeat = catalog.conventions.heartbeat
+    keepalive = heartbeat.event if heartbeat else "heartbeat"
+    if keepalive in events:
         lines.append("    loop keep-alive")
-        lines.append("        C-)S: heartbeat")
-        for answer in events["heartbeat"].triggers:
+        lines.append(f"        C-)S: {mermaid_text(keepalive)}")
+        for answer in [heartbeat.reply] if heartbeat else events[keepalive].triggers:
             lines.append(f"        S-)C: {mermaid_text(answer)}")
         lines.append("    end")
     lines.append("    Note over C,S: the connection drops")
@@ -728,35 +826,16 @@ def _connection_page(catalog: ir.Catalog, env: jinja2.Environment, header: str, 
         }
         for e in catalog.events.values()
     ]
-    auth = catalog.auth
-    join = None
-    if auth.join is not None:
-        join = target_text(catalog, auth.join, ROOMS)
-    heartbeat = catalog.events.get("heartbeat")
     return env.get_template("connection.md.j2").render(
         header=header,
         catalog=catalog,
-        auth={
-            "description": sentence(auth.description),
-            "query_param": auth.query_param,
-            "auth_field": auth.auth_field,
-            "user_claim": auth.user_claim,
-            "join": join,
-        },
+        auth=_auth_view(catalog),
         url=_connect_url(catalog),
         lifecycle=lifecycle,
         names={lc.name for lc in catalog.lifecycle},
         errors=_error_contract(catalog, types),
-        error_events=[event_link(catalog, e.name, CONNECTION) for e in catalog.events.values() if e.domain == "errors"],
-        heartbeat=(
-            {
-                "link": event_link(catalog, heartbeat.name, CONNECTION),
-                "description": sentence(heartbeat.description or heartbeat.summary),
-                "answers": [event_link(catalog, t, CONNECTION) for t in heartbeat.triggers],
-            }
-            if heartbeat is not None
-            else None
-        ),
+        sent=_sent_events(catalog),
+        heartbeat=_heartbeat_view(catalog),
         subscribe=event_link(catalog, "subscribe", CONNECTION) if "subscribe" in catalog.events else None,
         recovery_window=_duration(catalog.recovery_window) if catalog.recovery_window else None,
         unreplayed=_unreplayed(catalog),
@@ -882,7 +961,7 @@ def _index_page(catalog: ir.Catalog, env: jinja2.Environment, header: str) -> st
             for c in catalog.channels.values()
         ],
         lifecycle=[code(lc.name) for lc in catalog.lifecycle],
-        has_errors=ERROR_TYPE in catalog.types,
+        has_errors=catalog.conventions.errors is not None,
         first_use=_first_use(catalog),
         rooms_page=ROOMS,
         connection_page=CONNECTION,
@@ -904,12 +983,11 @@ def _duration(seconds: int) -> str:
 def render(catalog: ir.Catalog) -> dict[str, str]:
     env = environment("docs")
     header = header_text(catalog)
-    codes = _has_error_codes(catalog)
-    types = Types(catalog, {ERROR_CODE_TYPE: f"{CONNECTION}#error-codes"} if codes else None)
+    types = Types(catalog, _code_links(catalog, f"{CONNECTION}#error-codes"))
     pages: dict[str, str] = {INDEX: _index_page(catalog, env, header)}
     pages.update(_domain_pages(catalog, env, header, types))
     pages[ROOMS] = _rooms_page(catalog, env, header, types)
-    local = Types(catalog, {ERROR_CODE_TYPE: "#error-codes"} if codes else None)
+    local = Types(catalog, _code_links(catalog, "#error-codes"))
     pages[CONNECTION] = _connection_page(catalog, env, header, local)
     return {f"{FOLDER}/{name}": _tidy(text) for name, text in sorted(pages.items())}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ir
+from ..conventions import ack_refusal
 from ..schemas import DRAFT_2020_12, SchemaBuilder, standalone
 from .serialize import header_text, to_json
 
@@ -28,13 +29,24 @@ def event_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str,
 
 
 def ack_schema(catalog: ir.Catalog, event: ir.Event, header: str) -> dict[str, Any]:
-    assert event.ack is not None
+    """What the ack callback receives: the declared acknowledgement, or the refusal the server answers with."""
+    assert event.ack is not None and event.ack_name is not None
     extra: dict[str, Any] = {
         "$id": schema_id(catalog, f"ack:{event.ident}"),
         "$comment": header,
         "x-ack-of": event.name,
     }
-    return _comment_first(standalone(catalog, event.ack, extra))
+    refusal = ack_refusal(catalog, event)
+    if refusal is None:
+        return _comment_first(standalone(catalog, event.ack, extra))
+    builder = SchemaBuilder(catalog)
+    branches = [builder.named_ref(event.ack, event.ack_name), builder.schema(ir.Ref(refusal))]
+    schema: dict[str, Any] = {"$schema": DRAFT_2020_12, **extra}
+    schema["description"] = f"The acknowledgement of {event.name}, or {refusal} when the server refused the event."
+    schema["anyOf"] = branches
+    schema["x-ack-refusal"] = refusal
+    schema["$defs"] = builder.sorted_defs()
+    return _comment_first(schema)
 
 
 def bundle(catalog: ir.Catalog, header: str) -> dict[str, Any]:
@@ -50,13 +62,17 @@ def bundle(catalog: ir.Catalog, header: str) -> dict[str, Any]:
         }
         if event.ack is not None and event.ack_name is not None:
             entry["ack"] = builder.named_ref(event.ack, event.ack_name)
+            refusal = ack_refusal(catalog, event)
+            if refusal is not None:
+                entry["refusal"] = builder.schema(ir.Ref(refusal))
         index[event.name] = entry
     return {
         "$comment": header,
         "$schema": DRAFT_2020_12,
         "$id": schema_id(catalog, "bundle"),
         "title": f"{catalog.title} {catalog.version}",
-        "description": "Every payload of the catalog. x-events maps each event name to its payload and ack.",
+        "description": "Every payload of the catalog. x-events maps each event name to its payload, its ack and "
+        "the refusal its ack callback receives when the server refuses the event.",
         "x-events": index,
         "$defs": builder.sorted_defs(),
     }

@@ -2,12 +2,14 @@
 
 Modules: `models.py` (datamodel-code-generator, see python_models), `registry.py` (what the runtime reads),
 `emitter.py` (one typed method per server-to-client event), `handlers.py` (one abstract method per
-client-to-server event), `examples.py` (every catalog example), `__init__.py` and `py.typed`.
+client-to-server event; none for the heartbeat the runtime answers), `codes.py` (the `ErrorCode` enum of the
+error contract), `examples.py` (every catalog example), `__init__.py` and `py.typed`.
 Everything is formatted by ruff (pinned) in one pass.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
 import textwrap
 from typing import Any
@@ -174,6 +176,12 @@ def _delivery_text(catalog: ir.Catalog, event: ir.Event) -> str:
     return "Delivered to " + "; ".join(parts) + "."
 
 
+def _answered_by_runtime(catalog: ir.Catalog, event: ir.Event) -> bool:
+    """The catalog's heartbeat: the runtime replies to it itself, so no handler method exists for it."""
+    heartbeat = catalog.conventions.heartbeat
+    return heartbeat is not None and heartbeat.event == event.name
+
+
 def _event_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
     rate = event.limits.rate
     delivery = event.delivery
@@ -193,7 +201,7 @@ def _event_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
         "enters": [_target(t) for t in event.enters],
         "leaves": [_target(t) for t in event.leaves],
         "triggers": _literal(tuple(event.triggers)) if event.triggers else "",
-        "handler": "" if event.server_to_client else handler_name(event),
+        "handler": "" if event.server_to_client or _answered_by_runtime(catalog, event) else handler_name(event),
     }
 
 
@@ -238,6 +246,84 @@ def _handler_view(event: ir.Event) -> dict[str, Any]:
     }
 
 
+def _auth_view(catalog: ir.Catalog) -> dict[str, Any]:
+    auth = catalog.auth
+    return {
+        "scheme": auth.scheme,
+        "algorithms": _literal(tuple(auth.algorithms)),
+        "jwks_url": _literal(auth.jwks_url) if auth.jwks_url else "",
+        "issuer": _literal(auth.issuer) if auth.issuer else "",
+        "audience": _literal(auth.audience) if auth.audience else "",
+        "query_param": auth.query_param,
+        "auth_field": auth.auth_field,
+        "user_claim": auth.user_claim,
+        "join": _target(auth.join) if auth.join else None,
+        "user_schema": _literal(_user_schema(catalog)) if _user_schema(catalog) else "",
+    }
+
+
+def _fill_view(fill: ir.EventFill | None) -> dict[str, Any] | None:
+    if fill is None:
+        return None
+    return {"event": _literal(fill.event), "fields": _literal(dict(fill.fields)), "timestamp": fill.timestamp}
+
+
+def _errors_view(errors: ir.ErrorContract | None) -> dict[str, Any] | None:
+    if errors is None:
+        return None
+    return {
+        "model": errors.type,
+        "codes": _literal(tuple(str(v.value) for v in errors.codes)),
+        "fields": _literal(dict(errors.fields)),
+        "timestamp": errors.timestamp,
+        "event": _literal(errors.event) if errors.event else "",
+    }
+
+
+def _conventions_view(catalog: ir.Catalog) -> dict[str, Any]:
+    """Registry(conventions=...): the error contract, close and throttle events, heartbeat, and their imports."""
+    conventions = catalog.conventions
+    heartbeat = conventions.heartbeat
+    view: dict[str, Any] = {
+        "errors": _errors_view(conventions.errors),
+        "close": _fill_view(conventions.close),
+        "throttle": _fill_view(conventions.throttle),
+        "heartbeat": {"event": _literal(heartbeat.event), "reply": _literal(heartbeat.reply)} if heartbeat else None,
+    }
+    used = {
+        "ErrorContract": view["errors"],
+        "EventFill": view["close"] or view["throttle"],
+        "Heartbeat": view["heartbeat"],
+    }
+    view["imports"] = sorted(["Conventions", *(name for name, value in used.items() if value)])
+    return view
+
+
+def code_members(catalog: ir.Catalog) -> list[dict[str, str]]:
+    """The error codes as StrEnum members: BID_TOO_LOW = "BID_TOO_LOW"; a value that is no identifier gets one."""
+    errors = catalog.conventions.errors
+    members: list[dict[str, str]] = []
+    taken: set[str] = set()
+    for value in errors.codes if errors else ():
+        name = re.sub(r"\W+", "_", str(value.value)).strip("_").upper() or "CODE"
+        if name[0].isdigit() or keyword.iskeyword(name):
+            name = "CODE_" + name
+        base, n = name, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        doc = (value.description or "").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        members.append({"name": name, "value": _literal(str(value.value)), "doc": " ".join(doc.split())})
+    return members
+
+
+def _codes_doc(catalog: ir.Catalog) -> str:
+    errors = catalog.conventions.errors
+    if errors is None or errors.code_type is None:
+        return "The runtime's error codes (the catalog's error code is a plain string, so any other is allowed too)."
+    return f"The values of the catalog's `{errors.code_type}`, as an enum."
+
+
 def render(catalog: ir.Catalog) -> dict[str, str]:
     header = "# " + header_text(catalog)
     env = environment("python")
@@ -245,12 +331,14 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     outbound = [e for e in events if e.server_to_client]
     inbound = [e for e in events if not e.server_to_client]
     common = {"header": header, "title": catalog.title, "version": catalog.version}
-    auth = catalog.auth
     package_dir = package_name(catalog)
     lowest, below = runtime_range()
     modules = {
         "__init__.py": env.get_template("__init__.py.j2").render(
             common, package=package_dir, requirement=runtime_requirement(), lowest=lowest, below=below
+        ),
+        "codes.py": env.get_template("codes.py.j2").render(
+            common, members=code_members(catalog), doc=_docstring(_codes_doc(catalog))
         ),
         "models.py": models_source(catalog, header),
         "registry.py": env.get_template("registry.py.j2").render(
@@ -258,13 +346,8 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             catalog=catalog.name,
             namespace=catalog.namespace,
             recovery_window=catalog.recovery_window,
-            auth={
-                "query_param": auth.query_param,
-                "auth_field": auth.auth_field,
-                "user_claim": auth.user_claim,
-                "join": _target(auth.join) if auth.join else None,
-                "user_schema": _literal(_user_schema(catalog)) if _user_schema(catalog) else "",
-            },
+            auth=_auth_view(catalog),
+            conventions=_conventions_view(catalog),
             rooms=[_room_view(catalog, r) for r in catalog.rooms.values()],
             channels=_channels(catalog),
             events=[_event_view(catalog, e) for e in events],
@@ -279,7 +362,9 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             examples=[(e.name, [_literal(x) for x in e.examples]) for e in events if e.examples],
             acks=[(e.name, [_literal(x) for x in e.ack_examples]) for e in events if e.ack_examples],
         ),
-        "handlers.py": env.get_template("handlers.py.j2").render(common, events=[_handler_view(e) for e in inbound]),
+        "handlers.py": env.get_template("handlers.py.j2").render(
+            common, events=[_handler_view(e) for e in inbound if not _answered_by_runtime(catalog, e)]
+        ),
     }
     formatted = format_modules(modules)
     package = f"{FOLDER}/{package_dir}"

@@ -15,11 +15,11 @@ from typing import Any
 
 from .. import ir, samples
 from ..builder import CHANNEL_MARK
+from ..conventions import ack_refusal
 from .serialize import header_text
 from .templating import environment
 
 FOLDER = "ts"
-ACK_ERROR_TYPE = "AckError"
 _PARAM = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _FORMAT_TEXT = {
@@ -351,7 +351,6 @@ def _event_doc(catalog: ir.Catalog, event: ir.Event) -> list[str]:
 
 
 def _events(catalog: ir.Catalog, types: Types, direction: str) -> Iterator[dict[str, Any]]:
-    ack_error = ACK_ERROR_TYPE if ACK_ERROR_TYPE in catalog.types else None
     for event in catalog.events.values():
         if event.direction != direction:
             continue
@@ -359,7 +358,8 @@ def _events(catalog: ir.Catalog, types: Types, direction: str) -> Iterator[dict[
         params = f"payload: {payload}"
         if event.ack is not None and event.ack_name:
             ack = types.named(event.ack, event.ack_name)
-            answer = f"{ack} | {ack_error}" if ack_error else ack
+            refusal = ack_refusal(catalog, event)
+            answer = f"{ack} | {refusal}" if refusal else ack
             params += f", ack: (response: {answer}) => void"
         yield {
             "name": event.name,
@@ -399,7 +399,6 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
         "domains": domains,
         "rooms": _room_views(catalog, types),
         "channels": _channel_views(catalog, types),
-        "ack_error": ACK_ERROR_TYPE if ACK_ERROR_TYPE in catalog.types else None,
         "rooms_doc": _rooms_doc(catalog),
         "channels_doc": _channels_doc(catalog),
     }

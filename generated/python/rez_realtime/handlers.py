@@ -41,14 +41,6 @@ class EventHandlers(HandlerBase, ABC):
         """
 
     @abstractmethod
-    async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
-        """Application-level keep-alive, sent every 30 s by the client.
-
-        Socket.IO has its own ping/pong; this event lets the app measure round trips and tells the server
-        the app is in the foreground. Answered with `heartbeat_ack`.
-        """
-
-    @abstractmethod
     async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.JoinTicketAck:
         """Join a support ticket's room.
 

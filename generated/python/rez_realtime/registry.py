@@ -1,7 +1,20 @@
 # generated from catalog/events.yaml by eventcat — do not edit
-"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels and auth."""
+"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels, auth and the runtime's
+conventions (the error contract, the events it sends by itself, the heartbeat it answers)."""
 
-from eventcat_runtime.registry import AuthSpec, Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
+from eventcat_runtime.registry import (
+    AuthSpec,
+    Binding,
+    ChannelSpec,
+    Conventions,
+    ErrorContract,
+    EventFill,
+    EventSpec,
+    Heartbeat,
+    Registry,
+    RoomSpec,
+    RoomTarget,
+)
 
 from . import models
 
@@ -213,7 +226,6 @@ EVENTS: dict[str, EventSpec] = {
         volatile=True,
         caller_fields=(),
         triggers=("heartbeat_ack",),
-        handler="on_heartbeat",
     ),
     "connected": EventSpec(
         name="connected",
@@ -726,6 +738,8 @@ REGISTRY = Registry(
     version="1.1.0",
     namespace="/",
     auth=AuthSpec(
+        scheme="jwt",
+        algorithms=("HS256",),
         query_param="token",
         auth_field="token",
         user_claim="userId",
@@ -741,4 +755,34 @@ REGISTRY = Registry(
     channels=CHANNELS,
     events=EVENTS,
     recovery_window=300,
+    conventions=Conventions(
+        errors=ErrorContract(
+            model=models.Error,
+            codes=(
+                "AUTH_REQUIRED",
+                "AUTH_INVALID",
+                "TOKEN_EXPIRED",
+                "VALIDATION_ERROR",
+                "UNKNOWN_EVENT",
+                "FORBIDDEN",
+                "RATE_LIMITED",
+                "PAYLOAD_TOO_LARGE",
+                "INTERNAL_ERROR",
+            ),
+            fields={"code": "code", "message": "message", "details": "details", "timestamp": "timestamp"},
+            timestamp="iso",
+            event="error",
+        ),
+        close=EventFill(
+            event="disconnected",
+            fields={"reason": "reason", "timestamp": "timestamp"},
+            timestamp="iso",
+        ),
+        throttle=EventFill(
+            event="connection_error",
+            fields={"reason": "reason", "attempts": "attempts", "retry_after_ms": "nextRetry"},
+            timestamp="iso",
+        ),
+        heartbeat=Heartbeat(event="heartbeat", reply="heartbeat_ack"),
+    ),
 )

@@ -11,6 +11,35 @@
 
 // -- payloads and named types ------------------------------------------------------------------------------------
 
+/** What every acknowledgement carries when the server refused the event. */
+export interface AckError {
+  ok: false;
+  error: Error;
+}
+
+/** Why the server refused an event. */
+export interface Error {
+  code: ErrorCode;
+  /** Human-readable explanation. */
+  message: string;
+  /** Machine-readable context, e.g. the validation problems. */
+  details?: unknown;
+}
+
+/**
+ * Stable error codes; clients branch on these, never on the message.
+ * - `"AUTH_REQUIRED"`: The connection or event needs a token and none was given.
+ * - `"AUTH_INVALID"`: The token is malformed, forged, or uses a refused algorithm.
+ * - `"TOKEN_EXPIRED"`: The token has expired; refresh it and reconnect.
+ * - `"VALIDATION_ERROR"`: The payload does not match the catalog; details lists each problem.
+ * - `"UNKNOWN_EVENT"`: The event name is not in the catalog (or not client-to-server).
+ * - `"FORBIDDEN"`: The user may not do this (another user's id, a room the user may not enter).
+ * - `"RATE_LIMITED"`: Too many events; details.retryAfterMs says when to try again.
+ * - `"PAYLOAD_TOO_LARGE"`: The payload is over the event's size limit.
+ * - `"INTERNAL_ERROR"`: The server failed; the event was not processed. Safe to retry.
+ */
+export type ErrorCode = "AUTH_REQUIRED" | "AUTH_INVALID" | "TOKEN_EXPIRED" | "VALIDATION_ERROR" | "UNKNOWN_EVENT" | "FORBIDDEN" | "RATE_LIMITED" | "PAYLOAD_TOO_LARGE" | "INTERNAL_ERROR";
+
 export interface Money {
   /**
    * Unit: euros.
@@ -107,7 +136,7 @@ export interface ServerToClientEvents {
 /** Events the client sends with `socket.emit(name, payload[, ack])`; the server validates every one. */
 export interface ClientToServerEvents {
   /** Open a support ticket. */
-  open_ticket: (payload: OpenTicketPayload, ack: (response: OpenTicketAck) => void) => void;
+  open_ticket: (payload: OpenTicketPayload, ack: (response: OpenTicketAck | AckError) => void) => void;
 }
 
 /** Every server-to-client event name. */

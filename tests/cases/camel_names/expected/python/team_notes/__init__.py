@@ -5,6 +5,7 @@
 - `REGISTRY`: every event's direction, model, delivery and limits, as the runtime reads them.
 - `Events`: the typed emitter, one method per server-to-client event.
 - `EventHandlers`: the handler base, one abstract method per client-to-server event.
+- `ErrorCode`: the codes of the catalog's error contract, for `EventError(ErrorCode.X, message)`.
 """
 
 # The runtime is checked before anything of it is used: a runtime of another major version would fail later with
@@ -34,8 +35,9 @@ if not _runtime_fits(_installed):
     )
 
 from . import models  # noqa: E402
+from .codes import ErrorCode  # noqa: E402
 from .emitter import Events  # noqa: E402
 from .handlers import EventHandlers  # noqa: E402
 from .registry import REGISTRY  # noqa: E402
 
-__all__ = ["REGISTRY", "RUNTIME_REQUIREMENT", "EventHandlers", "Events", "models"]
+__all__ = ["REGISTRY", "RUNTIME_REQUIREMENT", "ErrorCode", "EventHandlers", "Events", "models"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel, JsonTrue
+from eventcat_runtime import CatalogModel, JsonFalse, JsonTrue
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
@@ -23,6 +23,28 @@ class BoardsResetPayload(CatalogModel):
         extra="forbid",
     )
     resetBy: str
+
+
+ErrorCode = TypeAliasType(
+    "ErrorCode",
+    Annotated[
+        Literal[
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "TOKEN_EXPIRED",
+            "VALIDATION_ERROR",
+            "UNKNOWN_EVENT",
+            "FORBIDDEN",
+            "RATE_LIMITED",
+            "PAYLOAD_TOO_LARGE",
+            "INTERNAL_ERROR",
+        ],
+        Field(title="ErrorCode"),
+    ],
+)
+"""
+Stable error codes; clients branch on these, never on the message.
+"""
 
 
 class Note(CatalogModel):
@@ -64,3 +86,34 @@ class BoardOpened(CatalogModel):
     ok: JsonTrue
     boardId: Annotated[str, Field(pattern="^[a-z0-9-]{1,40}$")]
     notes: list[Note]
+
+
+class Error(CatalogModel):
+    """
+    Why the server refused an event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: ErrorCode
+    message: str
+    """
+    Human-readable explanation.
+    """
+    details: Annotated[Any | None, Field(json_schema_extra={"x-nullable": True})] = None
+    """
+    Machine-readable context, e.g. the validation problems.
+    """
+
+
+class AckError(CatalogModel):
+    """
+    What every acknowledgement carries when the server refused the event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: JsonFalse
+    error: Error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel, IsoDateTime, JsonInt, JsonTrue
+from eventcat_runtime import CatalogModel, IsoDateTime, JsonFalse, JsonInt, JsonTrue
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
@@ -97,6 +97,28 @@ class BidQueued(CatalogModel):
     queuedBehind: Annotated[JsonInt, Field(ge=1)]
 
 
+ErrorCode = TypeAliasType(
+    "ErrorCode",
+    Annotated[
+        Literal[
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "TOKEN_EXPIRED",
+            "VALIDATION_ERROR",
+            "UNKNOWN_EVENT",
+            "FORBIDDEN",
+            "RATE_LIMITED",
+            "PAYLOAD_TOO_LARGE",
+            "INTERNAL_ERROR",
+        ],
+        Field(title="ErrorCode"),
+    ],
+)
+"""
+Stable error codes; clients branch on these, never on the message.
+"""
+
+
 ProblemCode = TypeAliasType(
     "ProblemCode",
     Annotated[
@@ -153,6 +175,25 @@ class WatchAck(CatalogModel):
 BidOutcome = TypeAliasType("BidOutcome", Annotated[BidAccepted | BidQueued, Field(title="BidOutcome")])
 
 
+class Error(CatalogModel):
+    """
+    Why the server refused an event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: ErrorCode
+    message: str
+    """
+    Human-readable explanation.
+    """
+    details: Annotated[Any | None, Field(json_schema_extra={"x-nullable": True})] = None
+    """
+    Machine-readable context, e.g. the validation problems.
+    """
+
+
 class Problem(CatalogModel):
     """
     Why the server refused an event.
@@ -168,3 +209,15 @@ class Problem(CatalogModel):
     """
     Correlates the refusal with the server's logs.
     """
+
+
+class AckError(CatalogModel):
+    """
+    What every acknowledgement carries when the server refused the event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: JsonFalse
+    error: Error

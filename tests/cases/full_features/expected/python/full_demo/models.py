@@ -5,9 +5,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel, EmailStr, IsoDateTime, JsonInt, JsonTrue, UriStr, UuidStr
+from eventcat_runtime import CatalogModel, EmailStr, IsoDateTime, JsonFalse, JsonInt, JsonTrue, UriStr, UuidStr
 from pydantic import ConfigDict, Field, StringConstraints
 from typing_extensions import TypeAliasType
+
+ErrorCode = TypeAliasType(
+    "ErrorCode",
+    Annotated[
+        Literal[
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "TOKEN_EXPIRED",
+            "VALIDATION_ERROR",
+            "UNKNOWN_EVENT",
+            "FORBIDDEN",
+            "RATE_LIMITED",
+            "PAYLOAD_TOO_LARGE",
+            "INTERNAL_ERROR",
+        ],
+        Field(title="ErrorCode"),
+    ],
+)
+"""
+Stable error codes; clients branch on these, never on the message.
+"""
 
 
 class Money(CatalogModel):
@@ -63,6 +84,25 @@ class TicketUpdatedPayload(CatalogModel):
     secondsLeft: Annotated[JsonInt | None, Field(json_schema_extra={"x-nullable": True})]
 
 
+class Error(CatalogModel):
+    """
+    Why the server refused an event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: ErrorCode
+    message: str
+    """
+    Human-readable explanation.
+    """
+    details: Annotated[Any | None, Field(json_schema_extra={"x-nullable": True})] = None
+    """
+    Machine-readable context, e.g. the validation problems.
+    """
+
+
 class OpenTicketAck(CatalogModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -82,3 +122,15 @@ class OpenTicketPayload(CatalogModel):
     contact: OpenTicketContact | None = None
     tags: Annotated[list[str] | None, Field(max_length=5)] = None
     due: Annotated[date | None, Field(json_schema_extra={"x-nullable": True})] = None
+
+
+class AckError(CatalogModel):
+    """
+    What every acknowledgement carries when the server refused the event.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ok: JsonFalse
+    error: Error

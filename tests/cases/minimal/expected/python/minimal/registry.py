@@ -1,7 +1,18 @@
 # generated from catalog.yaml by eventcat — do not edit
-"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels and auth."""
+"""What the catalog declares, as the runtime reads it: events, rooms, subscribe channels, auth and the runtime's
+conventions (the error contract, the events it sends by itself, the heartbeat it answers)."""
 
-from eventcat_runtime.registry import AuthSpec, Binding, ChannelSpec, EventSpec, Registry, RoomSpec, RoomTarget
+from eventcat_runtime.registry import (
+    AuthSpec,
+    Binding,
+    ChannelSpec,
+    Conventions,
+    ErrorContract,
+    EventSpec,
+    Registry,
+    RoomSpec,
+    RoomTarget,
+)
 
 from . import models
 
@@ -26,6 +37,8 @@ REGISTRY = Registry(
     version="0.1.0",
     namespace="/",
     auth=AuthSpec(
+        scheme="none",
+        algorithms=(),
         query_param="token",
         auth_field="token",
         user_claim="userId",
@@ -33,4 +46,22 @@ REGISTRY = Registry(
     rooms=ROOMS,
     channels=CHANNELS,
     events=EVENTS,
+    conventions=Conventions(
+        errors=ErrorContract(
+            model=models.Error,
+            codes=(
+                "AUTH_REQUIRED",
+                "AUTH_INVALID",
+                "TOKEN_EXPIRED",
+                "VALIDATION_ERROR",
+                "UNKNOWN_EVENT",
+                "FORBIDDEN",
+                "RATE_LIMITED",
+                "PAYLOAD_TOO_LARGE",
+                "INTERNAL_ERROR",
+            ),
+            fields={"code": "code", "message": "message", "details": "details"},
+            timestamp="iso",
+        ),
+    ),
 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from eventcat_runtime import CatalogModel
-from pydantic import ConfigDict
+from eventcat_runtime import CatalogModel, JsonFalse
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 
@@ -15,6 +15,28 @@ class Address(CatalogModel):
     )
     city: str
     zip: str | None = None
+
+
+ErrorCode = TypeAliasType(
+    "ErrorCode",
+    Annotated[
+        Literal[
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "TOKEN_EXPIRED",
+            "VALIDATION_ERROR",
+            "UNKNOWN_EVENT",
+            "FORBIDDEN",
+            "RATE_LIMITED",
+            "PAYLOAD_TOO_LARGE",
+            "INTERNAL_ERROR",
+        ],
+        Field(title="ErrorCode"),
+    ],
+)
+"""
+Stable error codes; clients branch on these, never on the message.
+"""
 
 
 class ProfileUpdatedPrefs(CatalogModel):
@@ -31,6 +53,25 @@ class ProfileUpdatedSecret(CatalogModel):
     hint: str
 
 
+class Error(CatalogModel):
+    """
+    Why the server refused an event.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    code: ErrorCode
+    message: str
+    """
+    Human-readable explanation.
+    """
+    details: Annotated[Any | None, Field(json_schema_extra={"x-nullable": True})] = None
+    """
+    Machine-readable context, e.g. the validation problems.
+    """
+
+
 class ProfileUpdatedPayload(CatalogModel):
     model_config = ConfigDict(
         extra="allow",
@@ -39,3 +80,15 @@ class ProfileUpdatedPayload(CatalogModel):
     address: Address
     prefs: ProfileUpdatedPrefs
     secret: ProfileUpdatedSecret
+
+
+class AckError(CatalogModel):
+    """
+    What every acknowledgement carries when the server refused the event.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    ok: JsonFalse
+    error: Error
