@@ -33,7 +33,7 @@ from .protocol import GuardedASGIApp, SocketIOServer
 from .ratelimit import RateLimiter
 from .recovery import Recovery
 from .refusals import ErrorWriter
-from .registry import Conventions, EventSpec, Registry, RoomTarget
+from .registry import EventSpec, Registry, RoomTarget
 from .replay import LogEntry, MemoryLog
 from .validation import parse_inbound, problems, to_wire
 
@@ -122,11 +122,6 @@ class EventServer:
         self.sio.eio.max_queued_bytes = max_outbound_bytes
         self.sio.on("connect", self._on_connect, namespace=self.namespace)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.namespace)
-
-    def use_conventions(self, conventions: Conventions) -> None:
-        """Replace the catalog's conventions (a registry generated before they existed, tests); before `attach`."""
-        self.conventions = conventions
-        self.errors = ErrorWriter(conventions.errors)
 
     @property
     def strict_outbound(self) -> bool:

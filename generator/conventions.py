@@ -544,3 +544,9 @@ def _lists(catalog: ir.Catalog, expr: ir.TypeExpr, name: str) -> bool:
         return True
     resolved = catalog.resolve(expr)
     return isinstance(resolved, ir.Union) and any(_lists(catalog, b, name) for b in resolved.branches)
+
+
+def answered_by_runtime(catalog: ir.Catalog, event: ir.Event) -> bool:
+    """The catalog's heartbeat: the runtime replies to it itself, so no handler method exists for it."""
+    heartbeat = catalog.conventions.heartbeat
+    return heartbeat is not None and heartbeat.event == event.name

@@ -11,10 +11,6 @@ from pathlib import Path
 
 from .outputs.templating import environment
 
-# The catalog's convention keys (auth.scheme/algorithms, the `server:` block) once the compiler knows them.
-# MERGE: True once h1's catalog conventions are on the branch (tests/test_init.py checks both ways).
-CONVENTIONS = False
-
 # Template -> where it goes in the project.
 FILES = {
     "pyproject.toml.j2": "pyproject.toml",
@@ -40,17 +36,17 @@ def project_name(folder: Path) -> str:
     return slug
 
 
-def render_starter(name: str, conventions: bool = CONVENTIONS) -> dict[str, str]:
+def render_starter(name: str) -> dict[str, str]:
     """Relative path -> text of every starter file."""
     title = " ".join(word.capitalize() for word in name.split("-"))
-    variables = {"name": name, "title": title, "package": name.replace("-", "_"), "conventions": conventions}
+    variables = {"name": name, "title": title, "package": name.replace("-", "_")}
     env = environment("init")
     return {target: env.get_template(template).render(variables) for template, target in FILES.items()}
 
 
-def write_starter(folder: Path, conventions: bool = CONVENTIONS) -> list[Path]:
+def write_starter(folder: Path) -> list[Path]:
     """Write the starter into folder (created if missing); raises StarterExists before writing anything."""
-    files = render_starter(project_name(folder), conventions)
+    files = render_starter(project_name(folder))
     existing = [folder / relative for relative in files if (folder / relative).exists()]
     if existing:
         raise StarterExists(existing)

@@ -8,17 +8,12 @@ admin, compression, graceful stop. This module only makes the handlers.
 
 from __future__ import annotations
 
-from eventcat_runtime.server import EventServer
 from rez_realtime import Events
 
-from .conventions import conventions_of
 from .handlers import RezHandlers
 from .support import InMemorySupport
 
 
 def create(events: Events) -> RezHandlers:
     """REZ's handlers, with the embedded support backend (in memory)."""
-    server = events._server
-    if isinstance(server, EventServer):
-        server.use_conventions(conventions_of(server.registry))
     return RezHandlers(events, InMemorySupport())

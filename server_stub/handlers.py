@@ -35,10 +35,6 @@ class RezHandlers(EventHandlers):
         rooms = await ctx.unsubscribe(payload.channel)
         return models.SubscriptionAck(ok=True, channel=payload.channel, rooms=rooms)
 
-    async def on_heartbeat(self, payload: models.HeartbeatPayload, ctx: EventContext) -> None:
-        # Not called: the catalog's `server.heartbeat` has the runtime answer it (`heartbeat_ack`) by itself.
-        await self.events.heartbeat_ack(models.HeartbeatAckPayload(timestamp=payload.timestamp), to=ctx.sid)
-
     # -- support -----------------------------------------------------------------------------------------------
 
     async def on_join_ticket(self, payload: models.TicketMembership, ctx: EventContext) -> models.JoinTicketAck:

@@ -15,6 +15,7 @@ import textwrap
 from typing import Any
 
 from .. import ir
+from ..conventions import answered_by_runtime
 from ..pyformat import format_modules
 from ..schemas import standalone
 from .python_models import models_source
@@ -176,12 +177,6 @@ def _delivery_text(catalog: ir.Catalog, event: ir.Event) -> str:
     return "Delivered to " + "; ".join(parts) + "."
 
 
-def _answered_by_runtime(catalog: ir.Catalog, event: ir.Event) -> bool:
-    """The catalog's heartbeat: the runtime replies to it itself, so no handler method exists for it."""
-    heartbeat = catalog.conventions.heartbeat
-    return heartbeat is not None and heartbeat.event == event.name
-
-
 def _event_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
     rate = event.limits.rate
     delivery = event.delivery
@@ -201,7 +196,7 @@ def _event_view(catalog: ir.Catalog, event: ir.Event) -> dict[str, Any]:
         "enters": [_target(t) for t in event.enters],
         "leaves": [_target(t) for t in event.leaves],
         "triggers": _literal(tuple(event.triggers)) if event.triggers else "",
-        "handler": "" if event.server_to_client or _answered_by_runtime(catalog, event) else handler_name(event),
+        "handler": "" if event.server_to_client or answered_by_runtime(catalog, event) else handler_name(event),
     }
 
 
@@ -363,7 +358,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
             acks=[(e.name, [_literal(x) for x in e.ack_examples]) for e in events if e.ack_examples],
         ),
         "handlers.py": env.get_template("handlers.py.j2").render(
-            common, events=[_handler_view(e) for e in inbound if not _answered_by_runtime(catalog, e)]
+            common, events=[_handler_view(e) for e in inbound if not answered_by_runtime(catalog, e)]
         ),
     }
     formatted = format_modules(modules)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
+from ..conventions import answered_by_runtime
 
 # HandlerBase's optional lifecycle hooks (eventcat_runtime/handlers.py): methods an app may define that no event
 # names. Copied, not imported: the compiler imports nothing of the runtime.
@@ -28,11 +29,10 @@ class HandlerSpec:
 def handler_specs(catalog: ir.Catalog) -> list[HandlerSpec]:
     """The methods, in catalog order: every client-to-server event's.
 
-    MERGE: once the catalog's `server: heartbeat:` lands, the runtime answers that event itself and the base
-    has no method for it; leave it out here as the generated handlers.py does.
+    The catalog's heartbeat is left out: the runtime answers it, and the generated base has no method for it.
     """
     return [
         HandlerSpec(event.name, f"on_{event.ident}", event.payload_name, event.ack_name)
         for event in catalog.events.values()
-        if not event.server_to_client
+        if not event.server_to_client and not answered_by_runtime(catalog, event)
     ]
