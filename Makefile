@@ -84,6 +84,7 @@ typecheck: $(PY_STAMP)
 
 check: $(PY_STAMP)
 	$(BIN)/eventcat check
+	$(BIN)/eventcat scaffold --check
 
 ## 1,000 authenticated clients against a server of its own for 2 minutes: connections, deliveries, losses, latency,
 ## server CPU and RSS (loadtest/results/). Bounded; LOADTEST_ARGS changes the numbers.
