@@ -19,9 +19,9 @@ from typing import Any
 import jwt
 import pytest
 import socketio
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from eventcat_runtime.auth import JwtVerifier, verifier_for
+from eventcat_runtime.devkeys import key_pair
 from eventcat_runtime.handlers import EventContext
 from eventcat_runtime.registry import AuthSpec, Binding, RoomTarget
 
@@ -116,16 +116,7 @@ async def test_issuer_and_audience_overridden_by_the_settings() -> None:
 
 @functools.cache
 def ec_pair() -> tuple[str, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+    return key_pair("ES256")
 
 
 async def test_es256_with_a_public_key() -> None:

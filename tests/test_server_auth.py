@@ -22,8 +22,7 @@ from urllib.parse import quote
 import jwt
 import pytest
 import socketio
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from eventcat_runtime.devkeys import key_pair
 from eventcat_runtime.settings import Settings
 from rez_realtime import REGISTRY
 from rez_realtime.examples import EXAMPLES
@@ -67,16 +66,7 @@ def hs256_token(claims: Mapping[str, Any], key: bytes) -> str:
 def rsa_pair(name: str) -> tuple[str, str]:
     """(private PEM, public PEM) of a fresh 2048-bit RSA key; one per name for the whole session."""
     del name
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+    return key_pair("RS256")
 
 
 def rs256_token(user: str, key: str = "server", expires_in: int = 3600, **extra: Any) -> str:
