@@ -35,10 +35,23 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
                 new=name,
                 pos=new.channels[name].pos,
             )
+    # How a client connects and what it listens for by convention: a client built for the old values sends no
+    # token (or one the server no longer accepts), or waits for a refusal or close event that never comes.
     connection = (
         ("namespace", old.namespace, new.namespace, "namespace"),
+        ("auth.scheme", old.auth.scheme, new.auth.scheme, "auth"),
+        # Under another scheme the algorithms say nothing more than the scheme's own finding.
+        ("auth.algorithms", _algorithms(old, new.auth.scheme), _algorithms(new, old.auth.scheme), "auth"),
         ("auth.query_param", old.auth.query_param, new.auth.query_param, "auth"),
         ("auth.auth_field", old.auth.auth_field, new.auth.auth_field, "auth"),
+        ("server.errors.event", _error_event(old), _error_event(new), "server"),
+        ("server.close.event", _fill_event(old.conventions.close), _fill_event(new.conventions.close), "server"),
+        (
+            "server.throttle.event",
+            _fill_event(old.conventions.throttle),
+            _fill_event(new.conventions.throttle),
+            "server",
+        ),
     )
     for path, before, after, key in connection:
         if before != after:
@@ -52,6 +65,19 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
                 new=after,
                 pos=new.positions.get(key) or new.positions.get("catalog"),
             )
+
+
+def _algorithms(catalog: ir.Catalog, other_scheme: str) -> str:
+    return ",".join(catalog.auth.algorithms) if catalog.auth.scheme == other_scheme == "jwt" else ""
+
+
+def _error_event(catalog: ir.Catalog) -> str:
+    errors = catalog.conventions.errors
+    return (errors.event if errors is not None else None) or "(none)"
+
+
+def _fill_event(fill: ir.EventFill | None) -> str:
+    return fill.event if fill is not None else "(none)"
 
 
 def _accepts(channel: str) -> str:

@@ -320,7 +320,7 @@ _RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "connection-changed",
-        "namespace or authentication parameters changed",
+        "namespace, authentication, or the events the server sends by convention changed",
         catalog=(ERR, "every installed client connects the old way"),
     ),
     _semver(
