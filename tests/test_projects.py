@@ -204,6 +204,13 @@ async def client() -> AsyncIterator[Connect]:
         await recorder.sio.disconnect()
 
 
+async def listening(server: Running, token: str | None) -> None:
+    """A client in and out, retried until the server listens: a test whose first client must not be retried (a
+    refused handshake, the Node client) does not race the server's start."""
+    probe = await connect(server, token)
+    await probe.sio.disconnect()
+
+
 async def call(client: Recorder, event: str, payload: Any) -> Any:
     """Emit with an ack callback; the ack."""
     return await client.sio.call(event, payload, timeout=5)
@@ -468,16 +475,10 @@ async def test_refused_handshakes_carry_the_problem_shape(
         "expired": bidder_token(idp, "bidder_ann", expires_in=-60),
         "sub is not a bidder id": bidder_token(idp, "user_456"),
     }[case]
-    await connect_once_listening(auction_server, idp)
+    await listening(auction_server, bidder_token(idp, "bidder_probe"))
     error = await refusal(auction_server, token, via_query=False)
     assert set(error) == {"message", "data"} and error["message"] == code, error
-    problem(code, error["data"])
-
-
-async def connect_once_listening(server: Running, idp: Issuer) -> None:
-    """A good client in and out: the server is listening (a refusal test must not race its start)."""
-    probe = await connect(server, bidder_token(idp, "bidder_probe"))
-    await probe.sio.disconnect()
+    assert set(problem(code, error["data"])) == {"code", "message", "traceId"}, error
 
 
 async def test_sigterm_tells_every_client_session_closing_first(auction: Copy, idp: Issuer) -> None:
@@ -513,7 +514,7 @@ async def node_steps(server: Running, token: str | None, steps: list[dict[str, A
 
 
 async def test_node_client_watches_bids_and_is_refused_bid_too_low(auction_server: Running, idp: Issuer) -> None:
-    await connect_once_listening(auction_server, idp)
+    await listening(auction_server, bidder_token(idp, "bidder_probe"))
     watch, bid, placed, low = await node_steps(
         auction_server,
         bidder_token(idp, "bidder_node"),
@@ -537,7 +538,7 @@ async def test_node_client_watches_bids_and_is_refused_bid_too_low(auction_serve
 
 
 async def test_node_client_refused_handshake_is_the_problem(auction_server: Running, idp: Issuer) -> None:
-    await connect_once_listening(auction_server, idp)
+    await listening(auction_server, bidder_token(idp, "bidder_probe"))
     status, lines, stderr = await run_script(auction_server.url, "-", "[]", script=NODE_CLIENT)
     assert status == 0, (status, lines, stderr)
     [refused] = lines
@@ -614,7 +615,7 @@ async def test_an_added_note_reaches_its_board_only_without_a_replay_offset(
 
 
 async def test_node_client_adds_a_note_and_sees_it_arrive(notes_edited_server: Running, client: Connect) -> None:
-    await (await client(notes_edited_server, None)).sio.disconnect()  # listening
+    await listening(notes_edited_server, None)
     opened, added, arrived = await node_steps(
         notes_edited_server,
         None,
@@ -649,7 +650,7 @@ async def test_notes_mock_answers_from_the_examples_and_publishes_them(tmp_path:
         assert await arrival(board, "noteAdded") == (example,)
         for each in (board, other):
             assert await arrival(each, "boardsReset") == ({"resetBy": "ops"},)
-        assert builtin_error("VALIDATION_ERROR", await call(other, "addNote", {"boardId": "retro-42", "text": ""}))
+        builtin_error("VALIDATION_ERROR", await call(other, "addNote", {"boardId": "retro-42", "text": ""}))
 
 
 async def test_auction_mock_with_the_demo_token_answers_and_publishes_the_examples(
