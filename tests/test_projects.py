@@ -56,7 +56,7 @@ ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 PROBLEM_KEYS = {"code", "message", "details", "traceId"}
 
 
-# -- the projects, generated and scaffolded in a copy ---------------------------------------------------------------
+# -- the projects, generated and scaffolded in a copy --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def notes_edited(tmp_path_factory: pytest.TempPathFactory) -> Copy:
     return copy
 
 
-# -- the identity provider of the auction: a JWKS on loopback ---------------------------------------------------------
+# -- the identity provider of the auction: a JWKS on loopback ------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +165,7 @@ def jwks_args(idp: Issuer) -> tuple[str, ...]:
     return ("--jwks-url", idp.url, "--jwt-issuer", TEST_ISSUER, "--log-format", "text")
 
 
-# -- servers and clients ------------------------------------------------------------------------------------------
+# -- servers and clients -------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def accepted_bid(ack: Any, amount: float) -> str:
     return str(ack["bidId"])
 
 
-# -- 1. the outputs type-check as an app uses them --------------------------------------------------------------------
+# -- the outputs type-check as an app uses them --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("project", ["auction", "notes", "notes_edited"])
@@ -366,7 +366,7 @@ def test_generated_ts_compiles_strict_with_a_typed_client(
     assert compiled.returncode == 0 and not compiled.diagnostics, compiled.report()
 
 
-# -- 2. the auction, served: python-socketio ------------------------------------------------------------------------
+# -- the auction, served: python-socketio --------------------------------------------------------------------------
 
 
 async def test_watch_answers_the_current_price(auction_server: Running, idp: Issuer, client: Connect) -> None:
@@ -501,7 +501,7 @@ async def test_sigterm_tells_every_client_session_closing_first(auction: Copy, i
                 await each.sio.disconnect()
 
 
-# -- 2. the auction, served: the Node client ------------------------------------------------------------------------
+# -- the auction, served: the Node client --------------------------------------------------------------------------
 
 
 async def node_steps(server: Running, token: str | None, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -546,7 +546,7 @@ async def test_node_client_refused_handshake_is_the_problem(auction_server: Runn
     problem("AUTH_REQUIRED", refused["data"])
 
 
-# -- 2. the notes, served as scaffolded ------------------------------------------------------------------------------
+# -- the notes, served as scaffolded -------------------------------------------------------------------------------
 
 
 SCAFFOLDED_NOTES = [{"noteId": "n1", "text": "Ship it", "color": "yellow"}]
@@ -593,7 +593,7 @@ async def test_notes_over_the_catalogs_rate_are_refused_rate_limited(notes_serve
         assert details == {"event": "addNote", "scope": "event", "limit": "3/s"}, details
 
 
-# -- 2. the notes, after the team's edit ----------------------------------------------------------------------------
+# -- the notes, after the team's edit ------------------------------------------------------------------------------
 
 
 async def test_an_added_note_reaches_its_board_only_without_a_replay_offset(
@@ -634,7 +634,7 @@ async def test_node_client_adds_a_note_and_sees_it_arrive(notes_edited_server: R
     }
 
 
-# -- 3. --mock: each catalog with no app code at all ---------------------------------------------------------------
+# -- --mock: each catalog with no app code at all ------------------------------------------------------------------
 
 
 async def test_notes_mock_answers_from_the_examples_and_publishes_them(tmp_path: Path, client: Connect) -> None:
