@@ -116,6 +116,13 @@ def load_package(name: str) -> ModuleType:
     help="No app: accept every valid client event, answer acks from the examples, publish example traffic.",
 )
 @click.option("--demo", is_flag=True, help="Development secret and token, example traffic in every domain.")
+@click.option(
+    "--demo-interval",
+    type=click.FloatRange(min=0.05),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two example events of --demo and --mock.",
+)
 @click.option("--jwt-secret", envvar="JWT_SECRET", help="Secret for HS* tokens.  [env: JWT_SECRET]")
 @click.option(
     "--jwt-algorithms",
@@ -299,6 +306,7 @@ def serve(
     app_dirs: tuple[Path, ...],
     mock: bool,
     demo: bool,
+    demo_interval: float,
     jwt_secret: str | None,
     jwt_algorithms: str | None,
     jwt_public_key: str | None,
@@ -365,6 +373,7 @@ def serve(
             host=host,
             port=port,
             demo=demo,
+            demo_interval=demo_interval,
             mock=mock,
             jwt_secret=jwt_secret,
             jwt_algorithms=algorithms or None,

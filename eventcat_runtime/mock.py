@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+import jsonschema
 from pydantic import ValidationError
 
 from .auth import JwtVerifier
@@ -113,13 +114,38 @@ def _example_value(examples: Mapping[str, Any], field: str) -> str | None:
     return None
 
 
+def _example_strings(value: Any) -> Iterator[str]:
+    """Every string in the examples, depth first, in catalog order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _example_strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _example_strings(item)
+
+
 def demo_user(registry: Registry, examples: Mapping[str, Any]) -> str:
-    """The user the demo token is for: an example value of the room parameter the user joins by."""
+    """The user the demo token is for, a valid user id of the catalog (the server refuses any other token): an
+    example value of the room parameter the user joins by (else of `userId`), else the first example string that
+    is a valid user id (`bidder: bidder_ann` for a `bidder:{bidderId}` room), else `demo_user`."""
+    schema = registry.auth.user_schema
+    validator = jsonschema.Draft202012Validator(dict(schema)) if schema is not None else None
+
+    def valid(value: str | None) -> bool:
+        return value is not None and (validator is None or validator.is_valid(value))
+
     join = registry.auth.join
-    for binding in join.bindings if join is not None else ():
-        if binding.source == "user":
-            return _example_value(examples, binding.param) or FALLBACK_USER
-    return _example_value(examples, "userId") or FALLBACK_USER
+    joined_by = [b.param for b in (join.bindings if join is not None else ()) if b.source == "user"]
+    named = _example_value(examples, joined_by[0] if joined_by else "userId")
+    if named is not None and valid(named):
+        return named
+    if validator is not None:
+        for value in _example_strings(examples):
+            if valid(value):
+                return value
+    return named or FALLBACK_USER
 
 
 def _sent_by_the_runtime(registry: Registry) -> set[str]:

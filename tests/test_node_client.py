@@ -23,12 +23,13 @@ SCRIPT = "socketio-client.mjs"
 OTHER_SECRET = "another-secret-0123456789abcdef0123456789abcdef"
 
 
-async def run_script(*args: str, timeout: float = 30) -> tuple[int, list[dict[str, Any]], str]:
-    """Run the Node script; its exit status, its JSON lines and its stderr. Killed if it outlives timeout."""
+async def run_script(*args: str, timeout: float = 30, script: str = SCRIPT) -> tuple[int, list[dict[str, Any]], str]:
+    """Run the Node script (of tests/ts); its exit status, its JSON lines and its stderr. Killed if it outlives
+    timeout."""
     node = node_or_skip()
     process = await asyncio.create_subprocess_exec(
         node,
-        SCRIPT,
+        script,
         *args,
         cwd=NODE_DIR,
         stdout=asyncio.subprocess.PIPE,

@@ -6,6 +6,7 @@ refusal).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -161,12 +162,9 @@ class Issuer:
         return jwt.encode(claims(user), self.keys[kid], algorithm="RS256", headers={"kid": kid})
 
 
-@pytest.fixture
-def issuer() -> Iterator[Issuer]:
-    state = Issuer()
-    state.add_key("k1")
-    state.add_key("k2")
-    state.publish("k1")
+@contextlib.contextmanager
+def serving(state: Issuer) -> Iterator[Issuer]:
+    """state's JWKS document served on loopback by a real HTTP server (its URL in state.url) until the block ends."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -196,6 +194,16 @@ def issuer() -> Iterator[Issuer]:
     finally:
         http.shutdown()
         http.server_close()
+
+
+@pytest.fixture
+def issuer() -> Iterator[Issuer]:
+    state = Issuer()
+    state.add_key("k1")
+    state.add_key("k2")
+    state.publish("k1")
+    with serving(state):
+        yield state
 
 
 def jwks_server(issuer: Issuer, **verifier: Any) -> Any:

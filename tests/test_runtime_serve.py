@@ -86,6 +86,20 @@ def test_demo_user_from_the_examples() -> None:
     assert mock.Traffic.of(importlib.import_module("rez_realtime")).user == "user_456"
 
 
+def test_demo_user_is_a_valid_user_id_of_the_catalog() -> None:
+    """The demo's token must pass its own server's user-id check: with a room `bidder:{bidderId}` whose examples
+    name the bidder in another field (`bidder: bidder_ann`), the user is that value, not `demo_user` (which the
+    BidderId pattern refuses at connect)."""
+    from eventcat_runtime.registry import AuthSpec, Binding, RoomTarget
+
+    join = RoomTarget("bidder", (Binding("bidderId", "user"),))
+    auth = AuthSpec(user_claim="sub", join=join, user_schema={"type": "string", "pattern": "^bidder_[a-z0-9]+$"})
+    examples = {"bid:placed": ({"auctionId": "auc_7f3", "amount": 125, "bidder": "bidder_ann"},)}
+    assert mock.demo_user(desk.registry(auth=auth), examples) == "bidder_ann"
+    assert mock.demo_user(desk.registry(auth=auth), {"x": ({"bidderId": "bidder_bob"},), **examples}) == "bidder_bob"
+    assert mock.demo_user(desk.registry(auth=AuthSpec(join=join)), examples) == mock.FALLBACK_USER
+
+
 # -- the app and its package ---------------------------------------------------------------------------------------
 
 

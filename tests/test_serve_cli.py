@@ -65,12 +65,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_serve(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    """Run `eventcat serve ARGS` to completion; a command that does not exit in time is killed (and fails)."""
+def run_serve(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 30, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run `eventcat serve ARGS` in cwd (its project) to completion; a command that does not exit in time is killed
+    (and fails)."""
     return subprocess.run(
         [eventcat(), "serve", *args],
         env=clean_env() if env is None else env,
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -128,10 +131,10 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running(
-    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = ()
+    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = (), cwd: Path = ROOT
 ) -> AsyncIterator[Running]:
-    """`eventcat serve --port <free> ARGS` (or `COMMAND --port <free> ARGS`) as a child process, always killed at the
-    end."""
+    """`eventcat serve --port <free> ARGS` (or `COMMAND --port <free> ARGS`) as a child process started in cwd (the
+    project whose [tool.eventcat] it serves), always killed at the end."""
     port = free_port()
     with tempfile.TemporaryFile() as stderr:
         process = await asyncio.create_subprocess_exec(
@@ -142,7 +145,7 @@ async def running(
             stdout=asyncio.subprocess.PIPE,
             stderr=stderr,
             env=clean_env() if env is None else env,
-            cwd=ROOT,
+            cwd=cwd,
         )
         try:
             yield Running(process, port, stderr)
@@ -155,7 +158,9 @@ async def running(
 @dataclass
 class Recorder:
     sio: socketio.AsyncClient
+    # (event, its first argument), in arrival order; `arguments` holds every argument of each.
     received: list[tuple[str, Any]] = field(default_factory=list)
+    arguments: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def names(self) -> list[str]:
@@ -172,16 +177,18 @@ class Recorder:
                 await asyncio.wait_for(self.changed.wait(), remaining)
 
 
-async def connect(server: Running, token: str, timeout: float = 20) -> Recorder:
-    """A python-socketio client over WebSocket, retried until the server listens (bounded)."""
+async def connect(server: Running, token: str | None, timeout: float = 20) -> Recorder:
+    """A python-socketio client over WebSocket (token None: no auth at all), retried until the server listens
+    (bounded)."""
     deadline = time.monotonic() + timeout
     while True:
         sio = socketio.AsyncClient(reconnection=False)
         recorder = Recorder(sio)
 
-        # Events to rooms carry their replay offset as an extra, last argument.
-        def record(event: str, payload: Any = None, *_offset: Any, recorder: Recorder = recorder) -> None:
-            recorder.received.append((event, payload))
+        # Events to rooms carry their replay offset as an extra, last argument (when the catalog has recovery).
+        def record(event: str, *args: Any, recorder: Recorder = recorder) -> None:
+            recorder.received.append((event, args[0] if args else None))
+            recorder.arguments.append((event, args))
             recorder.changed.set()
 
         def closed(reason: Any = None, recorder: Recorder = recorder) -> None:
@@ -191,7 +198,8 @@ async def connect(server: Running, token: str, timeout: float = 20) -> Recorder:
         sio.on("*", record)
         sio.on("disconnect", closed)
         try:
-            await sio.connect(server.url, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+            auth = None if token is None else {"token": token}
+            await sio.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
             return recorder
         except socketio.exceptions.ConnectionError as exc:
             with contextlib.suppress(Exception):

@@ -94,14 +94,15 @@ class Compiled:
 
 
 class Project:
-    """A temporary app that depends on rez-realtime the way an installed package is depended on."""
+    """A temporary app that depends on a generated TS package (rez-realtime unless told) the way an installed
+    package is depended on."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, package: Path = PACKAGE, package_name: str = PACKAGE_NAME) -> None:
         self.base = base
         self.app = base / "app"
         (base / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
         (self.app / "node_modules").mkdir(parents=True)
-        (self.app / "node_modules" / PACKAGE_NAME).symlink_to(PACKAGE, target_is_directory=True)
+        (self.app / "node_modules" / package_name).symlink_to(package, target_is_directory=True)
         (self.app / "package.json").write_text(json.dumps({"name": "app", "private": True, "type": "module"}))
         (self.app / "types").mkdir()
 
