@@ -294,7 +294,7 @@ Publish API (service token):
     )
     return f"""
 eventcat {mode}: {registry.catalog} {registry.version} on {url} (Socket.IO, namespace {registry.namespace})
-{answers}It publishes an example event every few seconds; every connection sees them. Ctrl-C stops it.
+{answers}It publishes an example event every {settings.demo_interval:g} s; every connection sees them. Ctrl-C stops it.
 
 {who}
 
