@@ -54,6 +54,10 @@ def compare_catalog(old: ir.Catalog, new: ir.Catalog, out: Collector) -> None:
         ),
     )
     for path, before, after, key in connection:
+        # A convention event where there was none is one more event old clients ignore; a removed or renamed one
+        # is what they wait for in vain.
+        if path.startswith("server.") and before == NO_EVENT:
+            continue
         if before != after:
             out.emit(
                 "connection-changed",
@@ -71,13 +75,16 @@ def _algorithms(catalog: ir.Catalog, other_scheme: str) -> str:
     return ",".join(catalog.auth.algorithms) if catalog.auth.scheme == other_scheme == "jwt" else ""
 
 
+NO_EVENT = "(none)"
+
+
 def _error_event(catalog: ir.Catalog) -> str:
     errors = catalog.conventions.errors
-    return (errors.event if errors is not None else None) or "(none)"
+    return (errors.event if errors is not None else None) or NO_EVENT
 
 
 def _fill_event(fill: ir.EventFill | None) -> str:
-    return fill.event if fill is not None else "(none)"
+    return fill.event if fill is not None else NO_EVENT
 
 
 def _accepts(channel: str) -> str:
