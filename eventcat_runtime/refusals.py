@@ -31,7 +31,8 @@ class ErrorWriter:
 
     def __init__(self, contract: ErrorContract | None) -> None:
         self.contract = contract
-        self.codes = frozenset(contract.codes) if contract is not None else None
+        # No codes listed: the catalog's code field is a plain string, and any code is the catalog's.
+        self.codes = frozenset(contract.codes) if contract is not None and contract.codes else None
 
     def error(self, exc: EventError) -> dict[str, Any]:
         if self.contract is None:

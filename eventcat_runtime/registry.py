@@ -150,8 +150,9 @@ class EventFill:
 
 @dataclass(frozen=True, slots=True)
 class ErrorContract:
-    """The catalog's error contract: the refusal's model, its codes, where each value goes (role -> field; roles:
-    code, message, details, timestamp, trace_id), and the event that carries refusals sent without an ack."""
+    """The catalog's error contract: the refusal's model, its codes (empty: any string), where each value goes
+    (role -> field; roles: code, message, details, timestamp, trace_id), and the event that carries refusals sent
+    without an ack."""
 
     model: type[CatalogModel]
     codes: tuple[str, ...]

@@ -9,6 +9,7 @@ imports nothing of the runtime); a test asserts that they equal `eventcat_runtim
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Role:
     what: str
     required: bool = False
     values: tuple[str, ...] = ()  # values an enum field must contain (reasons)
+    always: bool = True  # whether every message carries it (details only come with some refusals)
 
 
 _TIMESTAMP = Role("timestamp", "timestamp", "timestamp", "the time it was sent")
@@ -70,7 +72,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "errors": (
         Role("code", "code", "code", "the error code", required=True),
         Role("message", "message", "string", "the message"),
-        Role("details", "details", "any", "the details"),
+        Role("details", "details", "any", "the details", always=False),
         _TIMESTAMP,
         Role("trace_id", "traceId", "trace", "the trace id"),
     ),
@@ -133,7 +135,32 @@ def _enum_strings(expr: ir.TypeExpr) -> list[str] | None:
 
 
 def _plain_string(expr: ir.TypeExpr) -> bool:
-    return isinstance(expr, ir.Scalar) and expr.kind == "string" and expr.format is None
+    """A string with no format and no constraint: the runtime writes its own text there (a message, a trace id, a
+    code of a handler's), which a maxLength or a pattern could refuse."""
+    return isinstance(expr, ir.Scalar) and expr.kind == "string" and expr.format is None and not expr.constraints
+
+
+def accepts(target: ir.TypeExpr, source: ir.TypeExpr) -> bool:
+    """Whether every value of source (resolved) is a value of target (resolved): the same scalar kind and format
+    with no constraint of target's that source lacks, an enum holding all of source's values, or the same type."""
+    if isinstance(target, ir.Scalar) and isinstance(source, ir.Scalar):
+        widened = target.kind == "number" and source.kind == "integer"
+        return (
+            (target.kind == source.kind or widened)
+            and target.format == source.format
+            and all(source.constraints.get(k) == v for k, v in target.constraints.items())
+        )
+    if isinstance(target, ir.Enum) and isinstance(source, ir.Enum):
+        return {v.value for v in source.values} <= {v.value for v in target.values}
+    if isinstance(target, ir.Scalar) and isinstance(source, ir.Enum):
+        return (
+            target.kind == "string" and not target.constraints and all(isinstance(v.value, str) for v in source.values)
+        )
+    return _without_meta(target) == _without_meta(source)
+
+
+def _without_meta(expr: ir.TypeExpr) -> ir.TypeExpr:
+    return dataclasses.replace(expr, meta=ir.NO_META) if hasattr(expr, "meta") else expr
 
 
 def kind_problem(role: Role, expr: ir.TypeExpr) -> str | None:
@@ -146,7 +173,7 @@ def kind_problem(role: Role, expr: ir.TypeExpr) -> str | None:
             return f"its enum lacks {', '.join(missing)}" if missing else None
         return None if _plain_string(expr) else f"it must be a string or an enum containing {', '.join(required)}"
     if role.kind in ("string", "trace"):
-        return None if _plain_string(expr) else "it must be a plain string"
+        return None if _plain_string(expr) else "it must be a plain string (no format, length or pattern)"
     if role.kind == "any":
         fits = (isinstance(expr, ir.Scalar) and expr.kind == "any") or (isinstance(expr, ir.Raw) and not expr.schema)
         return None if fits else "it must be of type any (the runtime writes objects and lists there)"
@@ -394,6 +421,14 @@ class ConventionChecker:
             if field_name in mapping.values():
                 self.error(where, f"two roles write field '{field_name}' of {owner}", "give each role its own field")
                 continue
+            if f.required and not role.always:
+                self.error(
+                    self.field_pos(owner, f),
+                    f"field '{f.name}' of {owner} holds {role.what}, which only some messages carry; it must be "
+                    "optional",
+                    f"write `{f.name}?:`",
+                )
+                continue
             mapping[role.name] = field_name
             if role.kind == "timestamp":
                 style = timestamp_style(self.resolve(f.type)) or "iso"
@@ -517,6 +552,14 @@ class ConventionChecker:
                     f"the runtime cannot fill required field '{f.name}' of '{reply.name}' from "
                     f"'{request.name}', which has {'no such' if source is None else 'only an optional'} field",
                     "the reply carries the heartbeat's own fields: make it optional, or add it to the heartbeat",
+                )
+            elif source is not None and not accepts(self.resolve(f.type), self.resolve(source.type)):
+                fits = False
+                self.error(
+                    f.pos or self.pos(("server", "heartbeat", "reply"), False),
+                    f"field '{f.name}' of '{reply.name}' does not accept every value of '{request.name}'s "
+                    f"'{f.name}', which the runtime copies into it",
+                    "give the reply's field the heartbeat field's type",
                 )
         return fits
 

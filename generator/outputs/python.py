@@ -268,7 +268,8 @@ def _errors_view(errors: ir.ErrorContract | None) -> dict[str, Any] | None:
         return None
     return {
         "model": errors.type,
-        "codes": _literal(tuple(str(v.value) for v in errors.codes)),
+        # A plain-string code field: any code goes (an empty tuple tells the runtime so).
+        "codes": _literal(tuple(str(v.value) for v in errors.codes) if errors.code_type is not None else ()),
         "fields": _literal(dict(errors.fields)),
         "timestamp": errors.timestamp,
         "event": _literal(errors.event) if errors.event else "",
