@@ -24,6 +24,7 @@ from .lint import LINT_RULES, lint_catalog
 from .loader import load_catalog, load_catalog_text
 from .outputs import OUTPUTS
 from .outputs.python import package_name
+from .outputs.python_package import package_problem
 from .project import DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, is_app_reference, load_project
 from .workspace import apply, plan, render_all, source_name, unified_diff
 
@@ -83,10 +84,27 @@ def _load(
         _invalid(exc, str(catalog_path), consequence)
     if out_dir is not None:
         catalog = dataclasses.replace(catalog, source_name=source_name(catalog_path, out_dir))
-    package = _project().package
-    if package is not None:
-        catalog = dataclasses.replace(catalog, python_package=package)
+    project = _project()
+    if project.package is not None:
+        catalog = dataclasses.replace(catalog, python_package=project.package)
+    _check_package_name(catalog, str(catalog_path), project.app_module())
     return catalog
+
+
+def _check_package_name(catalog: ir.Catalog, name: str, app_module: str | None) -> None:
+    """The generated Python package must import under its name beside the app: else exit 2, saying how to rename."""
+    package = package_name(catalog)
+    problem = package_problem(package, app_module)
+    if problem is None:
+        return
+    where = catalog.positions.get("catalog")
+    place = str(where) if where is not None else name
+    click.echo(
+        f"{place}: the generated Python package would be named '{package}', {problem} "
+        f'(set `package = "{package}_events"` under [tool.eventcat] in pyproject.toml, or rename the catalog)',
+        err=True,
+    )
+    sys.exit(EXIT_CATALOG)
 
 
 def _invalid(exc: CatalogInvalid, name: str, consequence: str = "") -> NoReturn:

@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .outputs.python_package import package_problem
 from .outputs.templating import environment
+
+# The module `app` names in the starter's [tool.eventcat] (templates/init/pyproject.toml.j2).
+STARTER_APP_MODULE = "app.handlers"
 
 # Template -> where it goes in the project.
 FILES = {
@@ -39,7 +43,12 @@ def project_name(folder: Path) -> str:
 def render_starter(name: str) -> dict[str, str]:
     """Relative path -> text of every starter file."""
     title = " ".join(word.capitalize() for word in name.split("-"))
-    variables = {"name": name, "title": title, "package": name.replace("-", "_")}
+    package = name.replace("-", "_")
+    # A name the generated package cannot import under (json, app, socketio, ...) gets one of its own.
+    own_package = package_problem(package, STARTER_APP_MODULE) is not None
+    if own_package:
+        package = f"{package}_events"
+    variables = {"name": name, "title": title, "package": package, "own_package": own_package}
     env = environment("init")
     return {target: env.get_template(template).render(variables) for template, target in FILES.items()}
 

@@ -28,7 +28,8 @@ def test_init_writes_a_project_that_generates_scaffolds_and_type_checks(tmp_path
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == sorted(STARTER_FILES)
     assert "Next: cd chat-service && eventcat generate && eventcat scaffold" in result.stdout
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
-    assert pyproject["project"]["name"] == "chat-service"
+    # Not the generated package's distribution name (the catalog's), which would replace it in one venv.
+    assert pyproject["project"]["name"] == "chat-service-server"
     assert pyproject["tool"]["eventcat"] == {
         "catalog": "catalog/events.yaml",
         "out": "generated",
@@ -118,3 +119,28 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
 )
 def test_the_project_name_comes_from_the_folder(tmp_path: Path, folder: str, name: str) -> None:
     assert project_name(tmp_path / folder) == name
+
+
+@pytest.mark.parametrize("folder", ["app", "json", "socketio"])
+def test_a_starter_named_like_a_module_it_would_hide_gets_a_package_of_its_own(tmp_path: Path, folder: str) -> None:
+    """`eventcat init app` (the starter's own app package), `init json` (the standard library), `init socketio`
+    (the runtime's dependency): the generated package is <name>_events, and generate and scaffold work."""
+    root = tmp_path / folder
+    assert run_cli("init", str(root), cwd=tmp_path).exit_code == 0
+    assert tomllib.loads((root / "pyproject.toml").read_text())["tool"]["eventcat"]["package"] == f"{folder}_events"
+    assert run_cli("generate", cwd=root).exit_code == 0
+    assert (root / "generated" / "python" / f"{folder}_events" / "__init__.py").is_file()
+    assert run_cli("scaffold", cwd=root).exit_code == 0
+
+
+def test_a_catalog_whose_package_would_hide_a_module_is_refused_with_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "catalog").mkdir()
+    catalog = render_starter("chat")["catalog/events.yaml"].replace("catalog: chat", "catalog: json", 1)
+    (tmp_path / "catalog" / "events.yaml").write_text(catalog)
+    result = run_cli("generate", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "catalog/events.yaml:4:1: the generated Python package would be named 'json', which is a module of "
+        'Python\'s standard library (set `package = "json_events"` under [tool.eventcat] in pyproject.toml, or '
+        "rename the catalog)"
+    ), result.stderr

@@ -8,6 +8,8 @@ the same range when it is imported, so that a mismatch fails at once with what t
 from __future__ import annotations
 
 import json
+import keyword
+import sys
 
 from .. import ir
 
@@ -25,6 +27,29 @@ def runtime_range() -> tuple[tuple[int, int], int]:
 def runtime_requirement() -> str:
     (major, minor), below = runtime_range()
     return f"{RUNTIME_DISTRIBUTION}>={major}.{minor},<{below}"
+
+
+# Import names a server process also needs: a generated package of the same name would hide (or be hidden by) one.
+TAKEN_IMPORT_NAMES = frozenset(
+    {
+        "eventcat_runtime", "generator", "socketio", "engineio", "uvicorn", "starlette", "websockets", "jwt",
+        "redis", "prometheus_client", "pydantic", "pydantic_core", "jsonschema", "click", "yaml", "typing_extensions",
+        "cryptography", "anyio", "h11", "httptools", "uvloop", "watchfiles", "rfc3339_validator", "rfc3986_validator",
+    }
+)  # fmt: skip
+
+
+def package_problem(package: str, app_module: str | None = None) -> str | None:
+    """Why the generated package cannot be imported under this name beside the app, or None when it can."""
+    if not package.isidentifier() or keyword.iskeyword(package):
+        return "which is not a Python identifier"
+    if package in sys.stdlib_module_names:
+        return "which is a module of Python's standard library"
+    if package in TAKEN_IMPORT_NAMES:
+        return "which a server also imports (eventcat's runtime or one of its dependencies)"
+    if app_module is not None and app_module.split(".")[0] == package:
+        return f"which is also the top-level package of the app ({app_module})"
+    return None
 
 
 def distribution_name(catalog: ir.Catalog) -> str:
