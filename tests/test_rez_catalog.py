@@ -297,7 +297,7 @@ def test_asyncapi_acks_are_operation_replies(catalog: ir.Catalog, asyncapi: dict
         op = asyncapi["operations"][f"receive_{event.name}"]
         refs = [m["$ref"] for m in op["reply"]["messages"]]
         assert f"#/channels/connection/messages/{event.name}.ack" in refs
-        assert "#/channels/connection/messages/ack_error" in refs
+        assert "#/channels/connection/messages/ack-refusal" in refs
 
 
 def test_generated_files_start_with_the_header_and_hold_no_local_paths() -> None:

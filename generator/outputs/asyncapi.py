@@ -20,7 +20,8 @@ from .serialize import header_text, to_yaml
 FILE = "asyncapi.yaml"
 CONNECTION = "connection"
 BROADCAST = "broadcast"
-ACK_ERROR = "ack_error"  # the message of a refused acknowledgement
+# The message of a refused acknowledgement: a key no event's identifier can take (those are snake_case).
+ACK_ERROR = "ack-refusal"
 
 
 def _message_ref(channel: str, key: str) -> dict[str, str]:
@@ -214,7 +215,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     errors = catalog.conventions.errors
     if errors is not None and any(ack_refusal(catalog, e) for e in catalog.events.values()):
         messages[ACK_ERROR] = {
-            "name": ACK_ERROR,
+            "name": errors.ack_error,
             "title": "Refused acknowledgement",
             "summary": "What any acknowledgement carries when the server refused the event: {ok: false, error}.",
             "contentType": "application/json",
