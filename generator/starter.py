@@ -20,6 +20,11 @@ FILES = {
 }
 
 
+# The HS256 secret the starter's README and `eventcat init` suggest for a first run on one's own machine: 32 bytes
+# or more, as RFC 7518 asks of an HS256 key (PyJWT warns on every shorter one, on each token it checks).
+DEV_SECRET = "dev-secret-for-this-machine-only-0123"
+
+
 class StarterExists(Exception):
     """Some of the starter's files are there already: nothing was written."""
 
@@ -39,7 +44,7 @@ def project_name(folder: Path) -> str:
 def render_starter(name: str) -> dict[str, str]:
     """Relative path -> text of every starter file."""
     title = " ".join(word.capitalize() for word in name.split("-"))
-    variables = {"name": name, "title": title, "package": name.replace("-", "_")}
+    variables = {"name": name, "title": title, "package": name.replace("-", "_"), "secret": DEV_SECRET}
     env = environment("init")
     return {target: env.get_template(template).render(variables) for template, target in FILES.items()}
 

@@ -7,9 +7,12 @@ Catalogs: the golden case full_features (package full_demo) and the hand-built d
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +146,13 @@ async def test_eventcat_serve_mock_runs_any_catalog() -> None:
             await client.sio.disconnect()
 
 
+def test_the_banner_names_an_extra_python_socketio_has() -> None:
+    """pip before 23.3 (the one Python 3.11's venv installs) does not normalise extras: it knows `asyncio-client`,
+    not `asyncio_client`."""
+    named = re.findall(r"python-socketio\[([^\]]+)\]", inspect.getsource(mock.banner))
+    assert named and set(named) <= set(metadata("python-socketio").get_all("Provides-Extra") or []), named
+
+
 def test_runtime_cli_usage_errors() -> None:
     def serve(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -155,6 +165,8 @@ def test_runtime_cli_usage_errors() -> None:
 
     no_app = serve()
     assert no_app.returncode == 2 and "--app MODULE:ATTR" in no_app.stderr, no_app.stderr
+    not_on_path = serve("--app", "nowhere_app.handlers:create", "--demo")
+    assert not_on_path.returncode == 2 and "--app-dir DIR puts the folder" in not_on_path.stderr, not_on_path.stderr
     bad = serve("--app", "nothing")
     assert bad.returncode == 2 and "MODULE:ATTR" in bad.stderr, bad.stderr
     no_package = serve("--app", "json:dumps")

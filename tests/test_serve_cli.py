@@ -128,10 +128,10 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running(
-    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = ()
+    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = (), cwd: Path = ROOT
 ) -> AsyncIterator[Running]:
-    """`eventcat serve --port <free> ARGS` (or `COMMAND --port <free> ARGS`) as a child process, always killed at the
-    end."""
+    """`eventcat serve --port <free> ARGS` (or `COMMAND --port <free> ARGS`) as a child process in cwd (this repo by
+    default), always killed at the end."""
     port = free_port()
     with tempfile.TemporaryFile() as stderr:
         process = await asyncio.create_subprocess_exec(
@@ -142,7 +142,7 @@ async def running(
             stdout=asyncio.subprocess.PIPE,
             stderr=stderr,
             env=clean_env() if env is None else env,
-            cwd=ROOT,
+            cwd=cwd,
         )
         try:
             yield Running(process, port, stderr)
