@@ -180,7 +180,27 @@ def test_runtime_cli_usage_errors() -> None:
     other = serve("--app", "server_stub.app:create", "--package", "full_demo", "--demo")
     assert other.returncode == 2 and "not written on full_demo.EventHandlers" in other.stderr, other.stderr
     missing = serve("--app", "full_demo:EventHandlers", "--demo")  # abstract: no on_open_ticket
-    assert missing.returncode == 2 and "on_open_ticket" in missing.stderr, missing.stderr
+    assert missing.returncode == 2 and "EventHandlers has no on_open_ticket" in missing.stderr, missing.stderr
+
+
+def test_a_factory_of_handlers_behind_the_catalog_says_what_to_run(tmp_path: Path) -> None:
+    """After a catalog change adds an event, the app's factory returns a class with an abstract method: the refusal
+    names it and the command that lists the drift, not Python's "Can't instantiate abstract class"."""
+    (tmp_path / "behind.py").write_text(
+        "from full_demo import EventHandlers, Events\n\n\nclass Behind(EventHandlers):\n    pass\n\n\n"
+        "def create(events: Events) -> Behind:\n    return Behind(events)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "eventcat_runtime", "serve", "--app-dir", str(tmp_path), "--app", "behind:create"]
+        + ["--demo"],
+        env=clean_env(PYTHONPATH=str(FULL_DEMO_PARENT)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Behind has no on_open_ticket" in done.stderr and "eventcat scaffold --check" in done.stderr, done.stderr
 
 
 # -- the compiler's wrapper ----------------------------------------------------------------------------------------
