@@ -15,6 +15,7 @@ import yaml
 
 from generator import ir
 from generator.loader import load_catalog
+from generator.workspace import tool_artifact
 
 from .conftest import CATALOG, GENERATED, run_cli, run_node
 from .spec_reader import LIFECYCLE, read_spec, spec_available
@@ -304,7 +305,9 @@ def test_generated_files_start_with_the_header_and_hold_no_local_paths() -> None
     text = (GENERATED / "asyncapi.yaml").read_text(encoding="utf-8")
     assert text.startswith(f"# {HEADER}\n")
     for path in GENERATED.rglob("*"):
-        if path.is_file():
+        # Not what tools write beside the outputs: `make`'s `pip install -e ./generated/python` leaves
+        # rez_realtime.egg-info/ there, importing the package __pycache__/ (no output, as check sees it too).
+        if path.is_file() and not tool_artifact(path.relative_to(GENERATED).as_posix()):
             content = path.read_text(encoding="utf-8")
             assert root not in content and "\r\n" not in content, path
             assert content.endswith("\n")
