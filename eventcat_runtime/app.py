@@ -11,6 +11,7 @@ returning the handlers.
 from __future__ import annotations
 
 import importlib
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -144,8 +145,25 @@ def limiter_for(registry: Registry, settings: Settings) -> RateLimiter | None:
     return RateLimiter(limits)
 
 
+def _returned_class(factory: Any) -> type | None:
+    """The class a factory's return annotation names, when it names one."""
+    try:
+        returned = typing.get_type_hints(factory).get("return")
+    except Exception:
+        return None
+    return returned if isinstance(returned, type) else None
+
+
 def make_handlers(factory: HandlersFactory, events: Emitter, package: ModuleType) -> HandlerBase:
     """The app's handlers, written on this package's `EventHandlers` (TypeError otherwise)."""
+    cls = factory if isinstance(factory, type) else _returned_class(factory)
+    missing = sorted(getattr(cls, "__abstractmethods__", ()))
+    if cls is not None and missing:
+        # Python's own message ("Can't instantiate abstract class ...") says what, not why nor what to do.
+        raise TypeError(
+            f"{cls.__name__} has no {', '.join(missing)}: the catalog has a client-to-server event it does not handle "
+            "(`eventcat scaffold --check` lists what changed, `eventcat scaffold --print` shows the methods)"
+        )
     handlers = factory(events)
     base = getattr(package, "EventHandlers", HandlerBase)
     if not isinstance(handlers, HandlerBase):

@@ -39,7 +39,10 @@ def load_app(reference: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise click.UsageError(f"--app {reference}: cannot import {module_name}: {exc}") from None
+        hint = ""
+        if isinstance(exc, ModuleNotFoundError) and exc.name == module_name.split(".")[0]:
+            hint = " (is it on the import path? --app-dir DIR puts the folder that holds it there)"
+        raise click.UsageError(f"--app {reference}: cannot import {module_name}: {exc}{hint}") from None
     target: Any = module
     for part in attr.split("."):
         try:

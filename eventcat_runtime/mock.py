@@ -303,7 +303,7 @@ Node (npm i socket.io-client):
   const socket = io("{url}", {{ {auth_js}transports: ["websocket"] }});
   socket.onAny((event, payload) => console.log(event, JSON.stringify(payload)));
 
-Python (pip install "python-socketio[asyncio_client]"):
+Python (pip install "python-socketio[asyncio-client]"):
   import asyncio, socketio
   async def main():
       sio = socketio.AsyncClient(){offsets}

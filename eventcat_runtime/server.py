@@ -182,7 +182,8 @@ class EventServer:
             "replay_log": log_size,
             **sessions,
             "reconnect_counters": self.recovery.guard.size(),
-            "redis": "up" if self.recovery.redis_up else "down",
+            # "off" for one process with everything in memory (no --redis-url): nothing is up or down then.
+            "redis": ("up" if self.recovery.redis_up else "down") if self.recovery.shared else "off",
         }
 
     # -- connections ----------------------------------------------------------------------------------------------

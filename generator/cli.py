@@ -507,7 +507,7 @@ def init(folder: Path) -> None:
       eventcat init chat-service && cd chat-service && eventcat generate && eventcat scaffold
       eventcat init                            in the current folder
     """
-    from .starter import StarterExists, write_starter
+    from .starter import DEV_SECRET, StarterExists, write_starter
 
     try:
         written = write_starter(folder)
@@ -523,7 +523,7 @@ def init(folder: Path) -> None:
     for path in written:
         click.echo(f"wrote    {path}")
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
-    click.echo(f"Next: {where}eventcat generate && eventcat scaffold && JWT_SECRET=dev-secret eventcat serve")
+    click.echo(f"Next: {where}eventcat generate && eventcat scaffold && JWT_SECRET={DEV_SECRET} eventcat serve")
 
 
 # -- serve: what the project adds to the runtime's arguments ----------------------------------------------------

@@ -24,6 +24,11 @@ FILES = {
 }
 
 
+# The HS256 secret the starter's README and `eventcat init` suggest for a first run on one's own machine: 32 bytes
+# or more, as RFC 7518 asks of an HS256 key (PyJWT warns on every shorter one, on each token it checks).
+DEV_SECRET = "dev-secret-for-this-machine-only-0123"
+
+
 class StarterExists(Exception):
     """Some of the starter's files are there already: nothing was written."""
 
@@ -48,7 +53,7 @@ def render_starter(name: str) -> dict[str, str]:
     own_package = package_problem(package, STARTER_APP_MODULE) is not None
     if own_package:
         package = f"{package}_events"
-    variables = {"name": name, "title": title, "package": package, "own_package": own_package}
+    variables = {"name": name, "title": title, "package": package, "own_package": own_package, "secret": DEV_SECRET}
     env = environment("init")
     return {target: env.get_template(template).render(variables) for template, target in FILES.items()}
 

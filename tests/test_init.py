@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from generator.starter import project_name, render_starter
 
 from .conftest import NODE_DIR, node_or_skip, run_cli
 from .test_scaffold import mypy_strict
+from .test_serve_cli import clean_env, connect, running
 
 STARTER_FILES = ["pyproject.toml", "catalog/events.yaml", "README.md", ".gitignore"]
 
@@ -28,7 +30,7 @@ def test_init_writes_a_project_that_generates_scaffolds_and_type_checks(tmp_path
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == sorted(STARTER_FILES)
     assert "Next: cd chat-service && eventcat generate && eventcat scaffold" in result.stdout
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
-    # Not the generated package's distribution name (the catalog's), which would replace it in one venv.
+    # Not the generated package's distribution name (chat-service): installing both must not make one replace the other.
     assert pyproject["project"]["name"] == "chat-service-server"
     assert pyproject["tool"]["eventcat"] == {
         "catalog": "catalog/events.yaml",
@@ -140,7 +142,43 @@ def test_a_catalog_whose_package_would_hide_a_module_is_refused_with_the_fix(tmp
     result = run_cli("generate", cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "catalog/events.yaml:4:1: the generated Python package would be named 'json', which is a module of "
+        "catalog/events.yaml:5:1: the generated Python package would be named 'json', which is a module of "
         'Python\'s standard library (set `package = "json_events"` under [tool.eventcat] in pyproject.toml, or '
         "rename the catalog)"
     ), result.stderr
+
+
+@pytest.mark.timeout(120)
+async def test_the_readme_recipe_serves_the_starter_to_a_client(tmp_path: Path) -> None:
+    """The starter's README as a new user follows it: its JWT_SECRET, its token command (it must carry `exp`, or the
+    server refuses it), `eventcat serve` in the project, and its python-socketio client's calls answered."""
+    assert run_cli("init", "shop", cwd=tmp_path).exit_code == 0
+    root = tmp_path / "shop"
+    assert run_cli("generate", cwd=root).exit_code == 0 and run_cli("scaffold", cwd=root).exit_code == 0
+    readme = (root / "README.md").read_text()
+    secret = re.search(r"^export JWT_SECRET=(\S+)$", readme, re.M)
+    command = re.search(r'^export TOKEN=\$\(python -c "(.+)"\)$', readme, re.M)
+    assert secret is not None and command is not None, readme
+    assert len(secret.group(1).encode()) >= 32  # RFC 7518's HS256 key size: no InsecureKeyLengthWarning
+    minted = subprocess.run(
+        [sys.executable, "-W", "error", "-c", command.group(1)],
+        env=clean_env(JWT_SECRET=secret.group(1)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert minted.returncode == 0, minted.stderr
+    async with running("--log-format", "text", env=clean_env(JWT_SECRET=secret.group(1)), cwd=root) as server:
+        client = await connect(server, minted.stdout.strip())
+        try:
+            assert await client.sio.call("chat_join", {"roomId": "general"}, timeout=5) == {
+                "ok": True,
+                "roomId": "general",
+            }
+            sent = await client.sio.call("chat_send", {"roomId": "general", "text": "Hello everyone"}, timeout=5)
+            assert sent == {"ok": True, "messageId": "msg_1"}
+            refused = await client.sio.call("chat_send", {"roomId": "general", "text": ""}, timeout=5)
+            assert refused["ok"] is False and refused["error"]["code"] == "VALIDATION_ERROR", refused
+        finally:
+            await client.sio.disconnect()
+        assert await server.stop() in (0, -15), server.log()

@@ -696,7 +696,7 @@ def test_readme_lists_every_serve_flag_and_variable() -> None:
     from eventcat_runtime.cli import serve as serve_command
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## The REZ server", 1)[1].split("\n- **Auth.**", 1)[0]
+    table = readme.split("## Serving: `eventcat serve`", 1)[1].split("\n- **Auth.**", 1)[0]
     for param in serve_command.params:
         for flag in (*param.opts, *param.secondary_opts):
             if flag.startswith("--") and flag not in ("--help", "--demo"):

@@ -651,6 +651,7 @@ async def test_cleanup_after_the_window_trims_the_log_and_expires_sessions() -> 
         async with httpx.AsyncClient(base_url=server.url, timeout=5) as api:
             health = (await api.get("/healthz")).json()
             assert health["state"]["replay_log"] == 60 and health["state"]["sessions"] == 3, health
+            assert health["state"]["redis"] == "off", health  # in memory: no Redis to be up or down
 
             # Within the window nothing is removed.
             removed = await server.app.server.cleanup()

@@ -7,9 +7,12 @@ Catalogs: the golden case full_features (package full_demo) and the hand-built d
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +160,13 @@ async def test_eventcat_serve_mock_runs_any_catalog() -> None:
             await client.sio.disconnect()
 
 
+def test_the_banner_names_an_extra_python_socketio_has() -> None:
+    """pip before 23.3 (the one Python 3.11's venv installs) does not normalise extras: it knows `asyncio-client`,
+    not `asyncio_client`."""
+    named = re.findall(r"python-socketio\[([^\]]+)\]", inspect.getsource(mock.banner))
+    assert named and set(named) <= set(metadata("python-socketio").get_all("Provides-Extra") or []), named
+
+
 def test_runtime_cli_usage_errors() -> None:
     def serve(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -169,6 +179,8 @@ def test_runtime_cli_usage_errors() -> None:
 
     no_app = serve()
     assert no_app.returncode == 2 and "--app MODULE:ATTR" in no_app.stderr, no_app.stderr
+    not_on_path = serve("--app", "nowhere_app.handlers:create", "--demo")
+    assert not_on_path.returncode == 2 and "--app-dir DIR puts the folder" in not_on_path.stderr, not_on_path.stderr
     bad = serve("--app", "nothing")
     assert bad.returncode == 2 and "MODULE:ATTR" in bad.stderr, bad.stderr
     no_package = serve("--app", "json:dumps")
@@ -182,7 +194,27 @@ def test_runtime_cli_usage_errors() -> None:
     other = serve("--app", "server_stub.app:create", "--package", "full_demo", "--demo")
     assert other.returncode == 2 and "not written on full_demo.EventHandlers" in other.stderr, other.stderr
     missing = serve("--app", "full_demo:EventHandlers", "--demo")  # abstract: no on_open_ticket
-    assert missing.returncode == 2 and "on_open_ticket" in missing.stderr, missing.stderr
+    assert missing.returncode == 2 and "EventHandlers has no on_open_ticket" in missing.stderr, missing.stderr
+
+
+def test_a_factory_of_handlers_behind_the_catalog_says_what_to_run(tmp_path: Path) -> None:
+    """After a catalog change adds an event, the app's factory returns a class with an abstract method: the refusal
+    names it and the command that lists the drift, not Python's "Can't instantiate abstract class"."""
+    (tmp_path / "behind.py").write_text(
+        "from full_demo import EventHandlers, Events\n\n\nclass Behind(EventHandlers):\n    pass\n\n\n"
+        "def create(events: Events) -> Behind:\n    return Behind(events)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "eventcat_runtime", "serve", "--app-dir", str(tmp_path), "--app", "behind:create"]
+        + ["--demo"],
+        env=clean_env(PYTHONPATH=str(FULL_DEMO_PARENT)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Behind has no on_open_ticket" in done.stderr and "eventcat scaffold --check" in done.stderr, done.stderr
 
 
 # -- the compiler's wrapper ----------------------------------------------------------------------------------------
