@@ -25,7 +25,7 @@ from .loader import load_catalog, load_catalog_text
 from .outputs import OUTPUTS
 from .outputs.python import package_name
 from .outputs.python_package import package_problem
-from .project import DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, is_app_reference, load_project
+from .project import DEFAULT_APP, DEFAULT_CATALOG, DEFAULT_OUT, Project, ProjectError, is_app_reference, load_project
 from .workspace import apply, plan, render_all, source_name, unified_diff
 
 EXIT_DRIFT = 1
@@ -427,7 +427,7 @@ def scaffold(
       eventcat scaffold --file src/auction/handlers.py --app auction.handlers:AuctionHandlers
     """
     from .scaffold.check import ScaffoldError, check_handlers
-    from .scaffold.render import DEFAULT_APP, render_handlers
+    from .scaffold.render import render_handlers
 
     project = _project()
     catalog_path = _catalog(catalog_path)

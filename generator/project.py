@@ -27,6 +27,8 @@ from typing import Any
 
 DEFAULT_CATALOG = "catalog/events.yaml"
 DEFAULT_OUT = "generated"
+# The app `eventcat scaffold` writes, and `eventcat serve` runs once it exists, when [tool.eventcat] names none.
+DEFAULT_APP = "app.handlers:create"
 TABLE = "tool.eventcat"
 KEYS = ("catalog", "out", "app", "package", "serve")
 # Options of `eventcat serve` whose value is a path: given relative to the project, passed on resolved.
@@ -64,6 +66,10 @@ class Project:
         module = self.app_module()
         return self.module_file(module) if module else None
 
+    def module_path(self, app: str) -> Path:
+        """The source file of an app reference's module under the project root (absolute)."""
+        return self.root.joinpath(*app.partition(":")[0].split(".")).with_suffix(".py")
+
     def module_file(self, module: str) -> Path:
         """`app.handlers` -> `app/handlers.py` under the project root (as a command prints it)."""
         return _shown(self.root.joinpath(*module.split(".")).with_suffix(".py"))
@@ -78,8 +84,9 @@ class Project:
         """
         args = list(given)
         present = {a.split("=", 1)[0] for a in args if a.startswith("--")}
-        if self.app and "--app" not in present and "--mock" not in present:
-            args += ["--app", self.app]
+        app = self.app or (DEFAULT_APP if self.module_path(DEFAULT_APP).is_file() else None)
+        if app and "--app" not in present and "--mock" not in present:
+            args += ["--app", app]
         chosen = self.package or package
         if chosen and "--package" not in present:
             args += ["--package", chosen]

@@ -162,3 +162,14 @@ def test_serve_arguments_derive_the_package_from_the_catalog(
     monkeypatch.chdir(bare)
     assert serve_arguments(["--mock"]) == ["--mock"]
     assert Project(bare, None, Path("c.yaml"), Path("g")).serve_arguments([]) == []
+
+
+def test_serve_runs_the_app_scaffold_wrote_when_the_project_names_none(tmp_path: Path) -> None:
+    """No `app` under [tool.eventcat]: scaffold writes app/handlers.py with create(), and serve then runs it."""
+    (tmp_path / "pyproject.toml").write_text('[tool.eventcat]\ncatalog = "catalog/events.yaml"\n', encoding="utf-8")
+    project = load_project(tmp_path)
+    assert "--app" not in project.serve_arguments([], package="p")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "handlers.py").write_text("", encoding="utf-8")
+    args = project.serve_arguments([], package="p")
+    assert args[args.index("--app") + 1] == "app.handlers:create"

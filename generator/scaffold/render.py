@@ -17,10 +17,9 @@ from ..builder import CHANNEL_MARK
 from ..names import identifier
 from ..outputs.python import package_name
 from ..outputs.templating import environment
+from ..project import DEFAULT_APP
 from ..pyformat import format_modules
 from .spec import HandlerSpec, handler_specs
-
-DEFAULT_APP = "app.handlers:create"
 
 
 @dataclass(frozen=True)
