@@ -32,6 +32,21 @@ RUNTIME_CODES: tuple[tuple[str, str], ...] = (
     ("INTERNAL_ERROR", "The server failed; the event was not processed. Safe to retry."),
 )
 RUNTIME_CODE_NAMES: tuple[str, ...] = tuple(code for code, _ in RUNTIME_CODES)
+# Only a catalog with authentication gets these: without `auth:` nothing is refused for a token.
+AUTH_CODES = frozenset({"AUTH_REQUIRED", "AUTH_INVALID", "TOKEN_EXPIRED"})
+
+
+def authenticated(data: Mapping[str, Any]) -> bool:
+    """Whether the catalog's connections authenticate (an `auth:` block whose scheme is not none)."""
+    auth = data.get("auth")
+    return isinstance(auth, Mapping) and auth.get("scheme", "jwt") != "none"
+
+
+def runtime_codes(with_auth: bool) -> tuple[tuple[str, str], ...]:
+    """The codes the runtime refuses with for a catalog with or without authentication."""
+    return RUNTIME_CODES if with_auth else tuple((c, text) for c, text in RUNTIME_CODES if c not in AUTH_CODES)
+
+
 # The reasons the runtime gives in the close event, and in the throttle event.
 CLOSE_REASONS: tuple[str, ...] = ("server_shutdown", "rate_limited")
 THROTTLE_REASONS: tuple[str, ...] = ("too_many_reconnects",)
@@ -101,7 +116,7 @@ def builtin_types(data: Mapping[str, Any]) -> dict[str, Any]:
         if ERROR_CODE_TYPE not in declared:
             added[ERROR_CODE_TYPE] = {
                 "description": "Stable error codes; clients branch on these, never on the message.",
-                "enum": dict(RUNTIME_CODES),
+                "enum": dict(runtime_codes(authenticated(data))),
             }
         added[ERROR_TYPE] = {
             "description": "Why the server refused an event.",
@@ -163,10 +178,11 @@ def _without_meta(expr: ir.TypeExpr) -> ir.TypeExpr:
     return dataclasses.replace(expr, meta=ir.NO_META) if hasattr(expr, "meta") else expr
 
 
-def kind_problem(role: Role, expr: ir.TypeExpr) -> str | None:
-    """Why a field of this (resolved) type cannot hold what the runtime writes for role, or None when it can."""
+def kind_problem(role: Role, expr: ir.TypeExpr, codes: tuple[str, ...] = RUNTIME_CODE_NAMES) -> str | None:
+    """Why a field of this (resolved) type cannot hold what the runtime writes for role, or None when it can;
+    codes are the runtime's codes for this catalog."""
     if role.kind in ("code", "reason"):
-        required = RUNTIME_CODE_NAMES if role.kind == "code" else role.values
+        required = codes if role.kind == "code" else role.values
         values = _enum_strings(expr)
         if values is not None:
             missing = [v for v in required if v not in values]
@@ -202,6 +218,7 @@ class ConventionChecker:
         self.resolve = resolve
         self.builtin = tuple(builtin)
         self.errors: list[CatalogError] = []
+        self.runtime_codes = runtime_codes(authenticated(data))
 
     def error(self, where: Path | Pos, message: str, hint: str | None = None, *, key: bool = False) -> None:
         at = where if isinstance(where, Pos) else self.pos(where, key)
@@ -336,7 +353,7 @@ class ConventionChecker:
         resolved = self.resolve(expr)
         if isinstance(resolved, ir.Enum):
             return name, resolved.values
-        return None, tuple(ir.EnumValue(code, text) for code, text in RUNTIME_CODES)
+        return None, tuple(ir.EnumValue(code, text) for code, text in self.runtime_codes)
 
     def check_error_event(
         self, name: str, type_name: str, types: Mapping[str, ir.SharedType], events: Mapping[str, ir.Event]
@@ -413,7 +430,7 @@ class ConventionChecker:
                 )
                 continue
             tried.add(field_name)
-            problem = kind_problem(role, self.resolve(f.type))
+            problem = kind_problem(role, self.resolve(f.type), tuple(c for c, _ in self.runtime_codes))
             if problem:
                 complete = complete and not role.required
                 self.wrong_kind(kind, role, owner, f, problem, where if explicit else None)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from .. import ir, samples
-from ..conventions import RUNTIME_CODE_NAMES, ack_refusal
+from ..conventions import ack_refusal, runtime_codes
 from .python import package_name as python_package
 from .serialize import header_text
 from .templating import environment
@@ -663,11 +663,12 @@ def _error_contract(catalog: ir.Catalog, types: Types) -> dict[str, Any] | None:
     if errors is None:
         return None
     error = catalog.types[errors.type]
+    own = {c for c, _ in runtime_codes(catalog.auth.scheme != "none")}
     codes = [
         {
             "code": code(v.value),
             "description": sentence(v.description),
-            "origin": "the server itself" if v.value in RUNTIME_CODE_NAMES else "the app's handlers",
+            "origin": "the server itself" if v.value in own else "the app's handlers",
         }
         for v in errors.codes
     ]

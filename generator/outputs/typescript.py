@@ -388,6 +388,8 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     ]
     context = {
         "header": header,
+        # How a client connects: with the token the catalog's auth asks for, or with nothing.
+        "connect_options": "{ auth: { token } }" if catalog.auth.scheme != "none" else "{}",
         "title": catalog.title,
         "version": catalog.version,
         "catalog": catalog.name,

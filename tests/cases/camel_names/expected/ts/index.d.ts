@@ -5,7 +5,7 @@
  * ```ts
  * import { io, Socket } from "socket.io-client";
  * import type { ServerToClientEvents, ClientToServerEvents } from "team-notes";
- * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {});
  * ```
  */
 
@@ -51,9 +51,6 @@ export interface Error {
 
 /**
  * Stable error codes; clients branch on these, never on the message.
- * - `"AUTH_REQUIRED"`: The connection or event needs a token and none was given.
- * - `"AUTH_INVALID"`: The token is malformed, forged, or uses a refused algorithm.
- * - `"TOKEN_EXPIRED"`: The token has expired; refresh it and reconnect.
  * - `"VALIDATION_ERROR"`: The payload does not match the catalog; details lists each problem.
  * - `"UNKNOWN_EVENT"`: The event name is not in the catalog (or not client-to-server).
  * - `"FORBIDDEN"`: The user may not do this (another user's id, a room the user may not enter).
@@ -61,7 +58,7 @@ export interface Error {
  * - `"PAYLOAD_TOO_LARGE"`: The payload is over the event's size limit.
  * - `"INTERNAL_ERROR"`: The server failed; the event was not processed. Safe to retry.
  */
-export type ErrorCode = "AUTH_REQUIRED" | "AUTH_INVALID" | "TOKEN_EXPIRED" | "VALIDATION_ERROR" | "UNKNOWN_EVENT" | "FORBIDDEN" | "RATE_LIMITED" | "PAYLOAD_TOO_LARGE" | "INTERNAL_ERROR";
+export type ErrorCode = "VALIDATION_ERROR" | "UNKNOWN_EVENT" | "FORBIDDEN" | "RATE_LIMITED" | "PAYLOAD_TOO_LARGE" | "INTERNAL_ERROR";
 
 export interface Note {
   noteId: string;

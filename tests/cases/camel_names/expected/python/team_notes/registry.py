@@ -92,9 +92,6 @@ REGISTRY = Registry(
         errors=ErrorContract(
             model=models.Error,
             codes=(
-                "AUTH_REQUIRED",
-                "AUTH_INVALID",
-                "TOKEN_EXPIRED",
                 "VALIDATION_ERROR",
                 "UNKNOWN_EVENT",
                 "FORBIDDEN",

@@ -8,15 +8,6 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     """The values of the catalog's `ErrorCode`, as an enum."""
 
-    AUTH_REQUIRED = "AUTH_REQUIRED"
-    """The connection or event needs a token and none was given."""
-
-    AUTH_INVALID = "AUTH_INVALID"
-    """The token is malformed, forged, or uses a refused algorithm."""
-
-    TOKEN_EXPIRED = "TOKEN_EXPIRED"
-    """The token has expired; refresh it and reconnect."""
-
     VALIDATION_ERROR = "VALIDATION_ERROR"
     """The payload does not match the catalog; details lists each problem."""
 

@@ -21,15 +21,7 @@ ErrorCode = TypeAliasType(
     "ErrorCode",
     Annotated[
         Literal[
-            "AUTH_REQUIRED",
-            "AUTH_INVALID",
-            "TOKEN_EXPIRED",
-            "VALIDATION_ERROR",
-            "UNKNOWN_EVENT",
-            "FORBIDDEN",
-            "RATE_LIMITED",
-            "PAYLOAD_TOO_LARGE",
-            "INTERNAL_ERROR",
+            "VALIDATION_ERROR", "UNKNOWN_EVENT", "FORBIDDEN", "RATE_LIMITED", "PAYLOAD_TOO_LARGE", "INTERNAL_ERROR"
         ],
         Field(title="ErrorCode"),
     ],
