@@ -253,3 +253,23 @@ def test_check_finds_the_class_a_factory_module_imports(tmp_path: Path) -> None:
 def test_rez_handlers_match_the_catalog() -> None:
     result = run_cli("scaffold", "--check", cwd=ROOT)
     assert result.exit_code == 0, result.stdout
+
+
+def test_check_counts_the_handlers_a_mixin_of_the_module_holds(tmp_path: Path) -> None:
+    """Handlers moved into a mixin class of the same module are handlers (Python resolves them on the class)."""
+    root = make_project(tmp_path / "p", FULL)
+    handlers = scaffold(root)
+    text = handlers.read_text()
+    start = text.index("    async def on_open_ticket")
+    end = text.index("\n    async def ", start + 1) if "\n    async def " in text[start + 1 :] else len(text)
+    method = text[start:end]
+    mixin = "class TicketMixin:\n" + method.replace("    async def on_open_ticket", "    async def on_open_ticket", 1)
+    rest = (text[:start] + text[end:]).replace(
+        "class Handlers(EventHandlers):", "class Handlers(TicketMixin, EventHandlers):"
+    )
+    handlers.write_text(rest.replace("\nclass Handlers(", "\n" + mixin + "\n\nclass Handlers(", 1))
+    assert run_cli("scaffold", "--check", cwd=root).exit_code == 0, run_cli("scaffold", "--check", cwd=root).stdout
+    handlers.write_text(rest)  # gone from both: missing again
+    assert (
+        "has no handler for the client-to-server event 'open_ticket'" in run_cli("scaffold", "--check", cwd=root).stdout
+    )

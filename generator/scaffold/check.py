@@ -38,6 +38,13 @@ class ScaffoldError(Exception):
 class _Class:
     file: Path
     node: ast.ClassDef
+    # Classes of the same module it also derives from (mixins holding some handlers), nearest first.
+    mixins: tuple[ast.ClassDef, ...] = ()
+
+    def bodies(self) -> Iterator[ast.stmt]:
+        yield from self.node.body
+        for mixin in self.mixins:
+            yield from mixin.body
 
 
 def check_handlers(catalog: ir.Catalog, module: Path, root: Path) -> list[Finding]:
@@ -49,11 +56,11 @@ def check_handlers(catalog: ir.Catalog, module: Path, root: Path) -> list[Findin
             "handler module with --file, or write one with `eventcat scaffold`"
         )
     specs = {spec.method: spec for spec in handler_specs(catalog)}
-    outbound = {f"on_{name}" for name, e in catalog.events.items() if e.server_to_client}
+    outbound = {f"on_{e.ident}" for e in catalog.events.values() if e.server_to_client}
     findings: list[Finding] = []
     seen: set[str] = set()
     for cls in classes:
-        for node in cls.node.body:
+        for node in cls.bodies():
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or not node.name.startswith("on_"):
                 continue
             seen.add(node.name)
@@ -168,7 +175,8 @@ def _handler_classes(path: Path, root: Path, depth: int, visited: set[Path]) -> 
     """Classes deriving from EventHandlers in path; when there is none, in the project modules it imports from."""
     visited.add(path.resolve())
     tree = _parse(path)
-    found = [_Class(path, n) for n in tree.body if isinstance(n, ast.ClassDef) and _derives_from_base(n)]
+    local = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    found = [_Class(path, n, _mixins(n, local)) for n in local.values() if _derives_from_base(n)]
     if found or depth == 0:
         yield from found
         return
@@ -177,6 +185,20 @@ def _handler_classes(path: Path, root: Path, depth: int, visited: set[Path]) -> 
             target = _module_file(path, root, node)
             if target is not None and target.resolve() not in visited:
                 yield from _handler_classes(target, root, depth - 1, visited)
+
+
+def _mixins(node: ast.ClassDef, local: dict[str, ast.ClassDef]) -> tuple[ast.ClassDef, ...]:
+    """The classes of the same module that node derives from, and theirs: handlers may live in a mixin."""
+    out: list[ast.ClassDef] = []
+    pending = [b.id for b in node.bases if isinstance(b, ast.Name) and b.id in local and b.id != node.name]
+    while pending:
+        name = pending.pop(0)
+        mixin = local[name]
+        if mixin in out:
+            continue
+        out.append(mixin)
+        pending += [b.id for b in mixin.bases if isinstance(b, ast.Name) and b.id in local and b.id != name]
+    return tuple(out)
 
 
 def _module_file(importer: Path, root: Path, node: ast.ImportFrom) -> Path | None:
