@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
+import itertools
 import sys
 import time
 from collections.abc import Sequence
@@ -380,7 +382,11 @@ def serve(ctx: click.Context, args: tuple[str, ...]) -> None:
       JWT_SECRET=... SERVICE_TOKEN=... eventcat serve --host 0.0.0.0 --mode production
     """
     command = _runtime_serve()
-    command.main(args=serve_arguments(args), prog_name=ctx.command_path, standalone_mode=True)
+    arguments = serve_arguments(args)
+    project = _project()
+    if project.file is not None and "--help" not in arguments:
+        _ready_to_serve(project, arguments)
+    command.main(args=arguments, prog_name=ctx.command_path, standalone_mode=True)
 
 
 @main.command()
@@ -539,3 +545,26 @@ def serve_arguments(given: Sequence[str]) -> list[str]:
     if project.package is None and "--package" not in present and project.catalog.is_file():
         package = package_name(_load(project.catalog, previous=False, consequence="; the server was not started"))
     return project.serve_arguments(given, package=package)
+
+
+def _ready_to_serve(project: Project, args: list[str]) -> None:
+    """What a project must have before its app can run, said as the command that makes it (exit 2 otherwise)."""
+    chosen = dict(itertools.pairwise(args))
+    package = chosen.get("--package")
+    generated = project.root / project.out / "python" / str(package) / "__init__.py"
+    if package and not generated.is_file() and not _importable(package):
+        raise click.UsageError(f"the generated package {package} is not there yet: run `eventcat generate` first")
+    app = chosen.get("--app")
+    if app and "--mock" not in args and not project.module_path(app).is_file() and not _importable(app.split(":")[0]):
+        raise click.UsageError(
+            f"the app {app} does not exist yet: run `eventcat scaffold` (it writes "
+            f"{project.module_file(app.partition(':')[0])}), or serve the catalog alone with `eventcat serve --mock`"
+        )
+
+
+def _importable(module: str) -> bool:
+    """Whether module is installed (an app or generated package from site-packages rather than the project)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

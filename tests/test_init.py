@@ -182,3 +182,18 @@ async def test_the_readme_recipe_serves_the_starter_to_a_client(tmp_path: Path) 
         finally:
             await client.sio.disconnect()
         assert await server.stop() in (0, -15), server.log()
+
+
+def test_serve_before_generate_or_scaffold_says_which_command_comes_first(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    assert run_cli("init", str(root), cwd=tmp_path).exit_code == 0
+    early = run_cli("serve", "--demo", cwd=root)
+    assert (
+        early.exit_code == 2 and "the generated package shop is not there yet: run `eventcat generate`" in early.stderr
+    )
+    assert run_cli("generate", cwd=root).exit_code == 0
+    unscaffolded = run_cli("serve", "--demo", cwd=root)
+    assert unscaffolded.exit_code == 2
+    assert "the app app.handlers:create does not exist yet: run `eventcat scaffold` (it writes app/handlers.py)" in (
+        unscaffolded.stderr
+    )
