@@ -153,7 +153,8 @@ async def test_connection_limit_counts_every_event() -> None:
             assert (await ack_of(client, event, subscribe())).get("ok") is True
         error = rate_limited(await ack_of(client, "unsubscribe", subscribe()))
         assert error["details"]["scope"] == "connection", error
-        assert 100 <= error["details"]["retryAfterMs"] <= 200, error
+        # At most one token's interval (1/5 s); how much of it is left depends on how fast the five went through.
+        assert 0 < error["details"]["retryAfterMs"] <= 200, error
         # Unknown names are limited too (and still answered UNKNOWN_EVENT once there is a token).
         rate_limited(await ack_of(client, "no_such_event", {}))
         await asyncio.sleep(0.25)
