@@ -11,7 +11,6 @@ returning the handlers.
 from __future__ import annotations
 
 import importlib
-import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -26,7 +25,7 @@ from starlette.routing import BaseRoute
 from .admin import Admin, AdminCredentials, disabled_routes
 from .auth import Verifier, verifier_for
 from .emitter import Emitter
-from .handlers import HandlerBase
+from .handlers import HandlerBase, handler_class
 from .http import create_http_app
 from .limits import JsonLimits
 from .metrics import Metrics, metrics_route
@@ -59,6 +58,8 @@ class App:
     asgi: Any = None
     metrics: Metrics | None = None
     admin: Admin | None = None
+    # The example traffic `--demo` / `--mock` publishes (mock.Traffic), once installed.
+    traffic: Any = None
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -145,18 +146,9 @@ def limiter_for(registry: Registry, settings: Settings) -> RateLimiter | None:
     return RateLimiter(limits)
 
 
-def _returned_class(factory: Any) -> type | None:
-    """The class a factory's return annotation names, when it names one."""
-    try:
-        returned = typing.get_type_hints(factory).get("return")
-    except Exception:
-        return None
-    return returned if isinstance(returned, type) else None
-
-
 def make_handlers(factory: HandlersFactory, events: Emitter, package: ModuleType) -> HandlerBase:
     """The app's handlers, written on this package's `EventHandlers` (TypeError otherwise)."""
-    cls = factory if isinstance(factory, type) else _returned_class(factory)
+    cls = handler_class(factory)
     missing = sorted(getattr(cls, "__abstractmethods__", ()))
     if cls is not None and missing:
         # Python's own message ("Can't instantiate abstract class ...") says what, not why nor what to do.

@@ -55,9 +55,6 @@ class AnonymousVerifier:
     async def principal(self, token: str | None, sid: str) -> Principal:
         return Principal(user_id=f"{ANONYMOUS_PREFIX}{sid}")
 
-    def issue(self, claims: Mapping[str, Any], private_key: str | None = None) -> str:
-        raise ValueError("this catalog has no auth: connections need no token")
-
 
 @dataclass(frozen=True)
 class JwtVerifier:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
-import typing
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .handlers import HandlerBase
+from .handlers import HandlerBase, handler_class
 from .ratelimit import Rate
 from .settings import Settings
 
@@ -52,18 +51,6 @@ def load_app(reference: str) -> Any:
     if not callable(target):
         raise click.UsageError(f"--app {reference}: not a handler class or a factory")
     return target
-
-
-def handler_class(app: Any) -> type | None:
-    """The handler class of an app: the app itself, or what its factory says it returns."""
-    if isinstance(app, type):
-        return app
-    try:
-        hints = typing.get_type_hints(app)
-    except Exception:
-        return None
-    returned = hints.get("return")
-    return returned if isinstance(returned, type) else None
 
 
 def package_of(app: Any) -> str | None:

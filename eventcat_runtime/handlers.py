@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,3 +100,14 @@ class HandlerBase:
 
     async def on_shutdown(self, ctx: EventContext) -> None:
         """Before the server closes this connection because it is shutting down."""
+
+
+def handler_class(app: Any) -> type | None:
+    """The handler class of an app: the app itself, or what its factory's return annotation names."""
+    if isinstance(app, type):
+        return app
+    try:
+        returned = typing.get_type_hints(app).get("return")
+    except Exception:
+        return None
+    return returned if isinstance(returned, type) else None

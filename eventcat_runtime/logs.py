@@ -118,9 +118,13 @@ def redact_at_source(secret_params: Iterable[str] = ()) -> None:
     """Redact uvicorn's records where they are made, whatever handler (an app's, pytest's) takes them: its
     WebSocket lines carry the query string. Idempotent."""
     for name in ("uvicorn.error", "uvicorn.access"):
-        logger = logging.getLogger(name)
-        logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactSecrets)]
-        logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
+        _redact(logging.getLogger(name), secret_params)
+
+
+def _redact(logger: logging.Logger, secret_params: Iterable[str]) -> None:
+    """One RedactSecrets filter on logger, for these parameters (a previous one is replaced)."""
+    logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactSecrets)]
+    logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
 
 
 def library_logger(name: str, secret_params: Iterable[str] = ()) -> logging.Logger:
@@ -128,8 +132,7 @@ def library_logger(name: str, secret_params: Iterable[str] = ()) -> logging.Logg
     engineio logs every packet with its data at info, a CONNECT's token included), and at warning unless an app
     chose a level (upstream's own default logger is at error)."""
     logger = logging.getLogger(name)
-    logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactSecrets)]
-    logger.addFilter(RedactSecrets((*SECRET_PARAMS, *secret_params)))
+    _redact(logger, secret_params)
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.WARNING)
     return logger

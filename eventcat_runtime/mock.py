@@ -195,6 +195,7 @@ class Traffic:
 
     def install(self, app: App) -> None:
         """Every connection enters the traffic's rooms; publishing starts with the app and stops with it."""
+        app.traffic = self
         rooms = self.rooms()
         handlers = app.handlers
         original_connect = handlers.on_connect
@@ -263,7 +264,7 @@ def secret() -> str:
 def banner(app: App, token: str | None) -> str:
     settings, registry = app.settings, app.registry
     url = f"http://{settings.host}:{settings.port}"
-    traffic = Traffic.of(app.package, registry)
+    traffic = app.traffic if isinstance(app.traffic, Traffic) else Traffic.of(app.package, registry)
     mode = "mock" if settings.mock else "demo"
     anonymous = registry.auth.scheme == "none"
     if anonymous:

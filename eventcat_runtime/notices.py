@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .refusals import timestamp
+from .refusals import fill_roles
 from .registry import EventFill
 
 if TYPE_CHECKING:
@@ -20,22 +19,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("eventcat.notices")
 
 
-def filled(fill: EventFill, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The payload: each role's value in its field; the `timestamp` role is now, in the catalog's style."""
-    out: dict[str, Any] = {}
-    for role, name in fill.fields.items():
-        if role == "timestamp":
-            out[name] = timestamp(fill.timestamp)
-        elif role in values:
-            out[name] = values[role]
-    return out
-
-
 async def notify(server: EventServer, sid: str, fill: EventFill | None, **values: Any) -> bool:
     """Send the notice to one connection, if the catalog declares it; an invalid payload is logged, not raised."""
     if fill is None:
         return False
     with contextlib.suppress(ValueError):  # the connection is already gone
-        delivered = await server.publish(fill.event, filled(fill, values), to=sid, strict=False)
+        delivered = await server.publish(
+            fill.event, fill_roles(fill.fields, fill.timestamp, values), to=sid, strict=False
+        )
         return delivered.sent
     return False

@@ -98,12 +98,7 @@ class Recovery:
                 # Another user's pid: refused, and the session put back for its owner (it was destroyed).
                 await self._put_back(session)
                 session = None
-            if (
-                session is not None
-                and session.user_id == user_id
-                and parse_offset(offset) is not None
-                and await self.replayable(str(offset))
-            ):
+            if session is not None and parse_offset(offset) is not None and await self.replayable(str(offset)):
                 return pid, Plan(session, str(offset))
             # Not recovered (gone, another user's, or its offset left the log): a new pid, so that the client's
             # `socket.recovered` tells the truth. The user's subscriptions are still restored.
@@ -150,6 +145,9 @@ class Recovery:
     # -- disconnect ----------------------------------------------------------------------------------------------
 
     async def save(self, conn: Connection) -> None:
+        """Keep the connection's session for the window; nothing without recovery (no session to come back to)."""
+        if not self.enabled:
+            return
         session = SavedSession(
             pid=conn.pid,
             user_id=conn.user.user_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +25,18 @@ log = logging.getLogger("eventcat.refusals")
 def timestamp(style: TimestampStyle) -> str | int:
     """Now, as the catalog's field holds it: ISO 8601 UTC with `Z`, or epoch milliseconds."""
     return now_epoch_ms() if style == "epoch_ms" else now_iso()
+
+
+def fill_roles(fields: Mapping[str, str], style: TimestampStyle, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A payload the runtime writes: each role's value in the field the catalog maps it to, the `timestamp` role
+    now in the catalog's style; roles without a value (or without a field) stay out."""
+    out: dict[str, Any] = {}
+    for role, name in fields.items():
+        if role == "timestamp":
+            out[name] = timestamp(style)
+        elif role in values:
+            out[name] = values[role]
+    return out
 
 
 class ErrorWriter:
@@ -55,19 +68,12 @@ class ErrorWriter:
     def _fill(self, exc: EventError, *, with_details: bool) -> dict[str, Any]:
         contract = self.contract
         assert contract is not None
-        roles = contract.fields
-        out: dict[str, Any] = {}
-        if "code" in roles:
-            out[roles["code"]] = exc.code
-        if "message" in roles:
-            out[roles["message"]] = exc.message
-        if with_details and exc.details is not None and "details" in roles:
-            out[roles["details"]] = exc.details
-        if "timestamp" in roles:
-            out[roles["timestamp"]] = timestamp(contract.timestamp)
-        if "trace_id" in roles:
-            out[roles["trace_id"]] = uuid.uuid4().hex
-        return out
+        values: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        if "trace_id" in contract.fields:
+            values["trace_id"] = uuid.uuid4().hex
+        if with_details and exc.details is not None:
+            values["details"] = exc.details
+        return fill_roles(contract.fields, contract.timestamp, values)
 
     def _validated(self, error: dict[str, Any], *, quiet: bool) -> dict[str, Any] | None:
         """The refusal as validated by the contract's model; None (logged unless quiet) when it does not match."""

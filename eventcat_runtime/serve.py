@@ -89,7 +89,7 @@ def demo_verifier(registry: Registry, settings: Settings) -> tuple[Verifier | No
     return verifier, private
 
 
-def uvicorn_config(app: App, sockets_given: bool = False) -> uvicorn.Config:
+def uvicorn_config(app: App) -> uvicorn.Config:
     settings = app.settings
     return uvicorn.Config(
         app.asgi,

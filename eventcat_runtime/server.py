@@ -53,6 +53,13 @@ def _field_of(model: Any, wire_name: str) -> Any:
     return None
 
 
+def _declared_fields(model: Any) -> frozenset[str] | None:
+    """The wire names of a model's fields; None for a union (a TypeAliasType), whose validation picks a branch."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
+
+
 def require_ids(room: str, params: Mapping[str, str]) -> None:
     """A room is named by its ids: an empty one would name no room (or every one), so it is a validation error."""
     empty = [name for name, value in params.items() if value == ""]
@@ -87,6 +94,10 @@ class EventServer:
         self.registry = registry
         self.conventions = registry.conventions
         self.errors = ErrorWriter(self.conventions.errors)
+        # The catalog's heartbeat, answered here: its name, and the reply's fields (None: a union reply).
+        heartbeat = self.conventions.heartbeat
+        self._heartbeat = heartbeat.event if heartbeat is not None else None
+        self._heartbeat_fields = _declared_fields(outbound_spec(registry, heartbeat.reply).model) if heartbeat else None
         self.recovery = recovery if recovery is not None else Recovery(enabled=registry.recovery_window is not None)
         self.verifier = verifier
         self.policy: RoomPolicy = policy if policy is not None else InMemoryPolicy()
@@ -129,13 +140,11 @@ class EventServer:
 
     def attach(self, handlers: HandlerBase) -> None:
         """Use these handlers; every client-to-server event of the catalog must have its method."""
-        heartbeat = self.conventions.heartbeat
-        answered = heartbeat.event if heartbeat is not None else None
         missing = [
             spec.handler
             for spec in self.registry.events.values()
             if spec.inbound
-            and spec.name != answered
+            and spec.name != self._heartbeat
             and (spec.handler is None or not callable(getattr(handlers, spec.handler, None)))
         ]
         if missing:
@@ -292,7 +301,7 @@ class EventServer:
     async def _persist(self, conn: Connection) -> None:
         """Save the session as it is now, so that a node that dies without a clean disconnect (SIGKILL, power) still
         leaves it for another node to recover; refreshed on every change and by the cleanup loop."""
-        if self.recovery.enabled and self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
+        if self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
             await self.recovery.save(conn)
 
     async def _fresh_rooms(self, conn: Connection) -> None:
@@ -356,7 +365,7 @@ class EventServer:
         self.monitor.disconnected(sid, str(reason))
         if self.limiter is not None:
             self.limiter.forget(sid)
-        if conn.throttled is None and self.recovery.enabled:
+        if conn.throttled is None:
             await self.recovery.save(conn)
         log.info("disconnected", extra={"sid": sid, "user": conn.user.user_id, "reason": str(reason)})
         if self.handlers is not None:
@@ -432,8 +441,7 @@ class EventServer:
 
     async def _handle(self, conn: Connection, event: str, args: tuple[Any, ...], wants_ack: bool) -> Any:
         spec = self.registry.events.get(event)
-        heartbeat = self.conventions.heartbeat
-        answered_here = heartbeat is not None and heartbeat.event == event
+        answered_here = event == self._heartbeat
         if spec is None or not spec.inbound or (spec.handler is None and not answered_here):
             shown = event if len(event) <= 100 else event[:100] + "…"  # a made-up name is echoed, not amplified
             raise EventError(
@@ -442,8 +450,8 @@ class EventServer:
                 {"event": shown},
             )
         payload = parse_inbound(event, args, spec.model, spec.max_payload_bytes)
-        if heartbeat is not None and answered_here:
-            await self._answer_heartbeat(conn, heartbeat.reply, payload)
+        if answered_here:
+            await self._answer_heartbeat(conn, payload)
             return None
         self._check_caller(spec, payload, conn)
         entering = []
@@ -463,15 +471,13 @@ class EventServer:
             await self._persist(conn)
         return self._ack(spec, result)
 
-    async def _answer_heartbeat(self, conn: Connection, reply: str, payload: BaseModel) -> None:
-        """The catalog's heartbeat reply: the request's fields that the reply declares."""
+    async def _answer_heartbeat(self, conn: Connection, payload: BaseModel) -> None:
+        """The catalog's heartbeat reply: the request's fields that the reply declares (all of them for a union)."""
+        assert self.conventions.heartbeat is not None
         wire = payload.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        model = outbound_spec(self.registry, reply).model
-        if not isinstance(model, type):  # a union reply: validation picks the branch from the whole request
-            await self.publish(reply, wire, to=conn.sid)
-            return
-        declared = {info.alias or name for name, info in model.model_fields.items()}
-        await self.publish(reply, {k: v for k, v in wire.items() if k in declared}, to=conn.sid)
+        if self._heartbeat_fields is not None:
+            wire = {k: v for k, v in wire.items() if k in self._heartbeat_fields}
+        await self.publish(self.conventions.heartbeat.reply, wire, to=conn.sid)
 
     def _check_caller(self, spec: EventSpec, payload: BaseModel, conn: Connection) -> None:
         if not spec.caller_fields:
@@ -693,8 +699,10 @@ class EventServer:
             raise ValueError(f"{event} goes to one connection, and '{to}' is not a connected socket id")
         rooms, broadcast = targets(spec, self.registry, wire, args, to)
         self.stats[f"out:{event}"] += 1
-        if spec.delivery == "sender" or spec.volatile:
-            # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed.
+        unlogged = not (self.recovery.enabled or self.recovery.shared)
+        if spec.delivery == "sender" or spec.volatile or unlogged:
+            # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed; nor
+            # does anything on one node of a catalog without recovery (no log at all).
             if rooms:
                 await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
             elif broadcast:
@@ -707,13 +715,6 @@ class EventServer:
 
     async def _log_and_deliver(self, event: str, wire: Any, rooms: tuple[str, ...]) -> None:
         log_store = self.recovery.log
-        if not self.recovery.enabled and not self.recovery.shared:
-            # No recovery, one node: nothing is logged, nothing carries an offset.
-            if rooms:
-                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
-            else:
-                await self._broadcast(event, wire)
-            return
         if isinstance(log_store, MemoryLog):
             # One step of the event loop: the entry is logged, marked delivered and its recipients chosen together.
             entry = log_store.append_now(event, wire, rooms)

@@ -66,6 +66,10 @@ class ThresholdDeflateFactory(ServerPerMessageDeflateFactory):
 
 def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
     """uvicorn's WebSocket protocol (`ws=`), compressing messages of `threshold` bytes or more."""
+    # websockets logs every frame (a CONNECT's token included) and, for a refused upgrade, a traceback, at debug on
+    # uvicorn's logger: its own logger here, redacted and at warning unless chosen otherwise; set up once, not per
+    # connection.
+    frames = logs.library_logger("eventcat.websockets")
 
     class ThresholdDeflateProtocol(WebSocketsSansIOProtocol):
         def __init__(
@@ -76,9 +80,6 @@ def protocol_class(threshold: int) -> type[WebSocketsSansIOProtocol]:
             _loop: asyncio.AbstractEventLoop | None = None,
         ) -> None:
             super().__init__(config, server_state, app_state, _loop)
-            # websockets logs every frame (a CONNECT's token included) and, for a refused upgrade, a traceback, at
-            # debug on uvicorn's logger: its own logger here, redacted and at warning unless chosen otherwise.
-            frames = logs.library_logger("eventcat.websockets")
             if config.ws_per_message_deflate:
                 # As uvicorn builds it, but for the extension factory.
                 self.conn = ServerProtocol(
