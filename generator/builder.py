@@ -15,6 +15,7 @@ from typing import Any
 from . import ir, names
 from .conventions import NO_AUTH, NO_AUTH_HINT, ConventionChecker, builtin_types
 from .errors import CatalogError
+from .names import pascal
 from .yaml_source import Document, Path
 
 # Names Socket.IO itself uses on a socket: emitting them is impossible or means something else.
@@ -91,11 +92,6 @@ def _enum_values(body: Any) -> list[str]:
         return []
     enum = body["enum"]
     return [str(v) for v in enum]  # a list of values, or a mapping of value to description
-
-
-def pascal(name: str) -> str:
-    """order_status_update -> OrderStatusUpdate; estimatedDelivery -> EstimatedDelivery."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", name) if part)
 
 
 def parse_rate(text: str) -> ir.Rate:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.util
-import itertools
 import sys
 import time
 from collections.abc import Sequence
@@ -382,8 +381,8 @@ def serve(ctx: click.Context, args: tuple[str, ...]) -> None:
       JWT_SECRET=... SERVICE_TOKEN=... eventcat serve --host 0.0.0.0 --mode production
     """
     command = _runtime_serve()
-    arguments = serve_arguments(args)
     project = _project()
+    arguments = serve_arguments(args, project)
     if project.file is not None and "--help" not in arguments:
         _ready_to_serve(project, arguments)
     command.main(args=arguments, prog_name=ctx.command_path, standalone_mode=True)
@@ -536,29 +535,40 @@ def init(folder: Path) -> None:
 # `eventcat serve` hands the runtime its arguments with the project's app, package and import paths added.
 
 
-def serve_arguments(given: Sequence[str]) -> list[str]:
+def serve_arguments(given: Sequence[str], project: Project | None = None) -> list[str]:
     """The runtime's `serve` arguments for `eventcat serve GIVEN...`: GIVEN, then the project's --app, --package
     (the project's `package`, else the one generated from its catalog) and --app-dir (the project root)."""
-    project = _project()
+    project = project if project is not None else _project()
     present = {a.split("=", 1)[0] for a in given}
     package = None
-    if project.package is None and "--package" not in present and project.catalog.is_file():
+    wanted = "--package" not in present and "--help" not in present  # help needs no catalog
+    if project.package is None and wanted and project.catalog.is_file():
         package = package_name(_load(project.catalog, previous=False, consequence="; the server was not started"))
     return project.serve_arguments(given, package=package)
 
 
+def _option(args: Sequence[str], name: str) -> str | None:
+    """The value of `--name VALUE` or `--name=VALUE` in args (the first one), or None."""
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def _ready_to_serve(project: Project, args: list[str]) -> None:
     """What a project must have before its app can run, said as the command that makes it (exit 2 otherwise)."""
-    chosen = dict(itertools.pairwise(args))
-    package = chosen.get("--package")
-    generated = project.root / project.out / "python" / str(package) / "__init__.py"
+    package = _option(args, "--package")
+    generated = project.generated_python / str(package) / "__init__.py"
     if package and not generated.is_file() and not _importable(package):
         raise click.UsageError(f"the generated package {package} is not there yet: run `eventcat generate` first")
-    app = chosen.get("--app")
-    if app and "--mock" not in args and not project.module_path(app).is_file() and not _importable(app.split(":")[0]):
+    app = _option(args, "--app")
+    module = app.partition(":")[0] if app else None
+    if module and "--mock" not in args and not project.module_path(module).is_file() and not _importable(module):
         raise click.UsageError(
-            f"the app {app} does not exist yet: run `eventcat scaffold` (it writes "
-            f"{project.module_file(app.partition(':')[0])}), or serve the catalog alone with `eventcat serve --mock`"
+            f"the app {app} does not exist yet: run `eventcat scaffold` (it writes {project.module_file(module)}), "
+            "or serve the catalog alone with `eventcat serve --mock`"
         )
 
 

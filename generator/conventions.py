@@ -311,7 +311,7 @@ class ConventionChecker:
         # The event and AckError are checked whatever the type's own problems: every error is reported at once.
         event = block.get("event")
         if event is not None:
-            self.check_error_event(event, name, types, events)
+            self.check_error_event(event, name, events)
         self.check_ack_error(name, types)
         obj = self.resolve(shared.type)
         if not isinstance(obj, ir.Object):
@@ -336,7 +336,7 @@ class ConventionChecker:
             fields=ir.frozen(mapping),
             timestamp=style,
             event=event,
-            builtin=tuple(n for n in self.builtin if n in (ERROR_TYPE, ERROR_CODE_TYPE, ACK_ERROR_TYPE)),
+            builtin=self.builtin,  # builtin_types only ever adds these three
         )
 
     def default_hint(self, name: str, block: Mapping[str, Any]) -> str:
@@ -355,9 +355,7 @@ class ConventionChecker:
             return name, resolved.values
         return None, tuple(ir.EnumValue(code, text) for code, text in self.runtime_codes)
 
-    def check_error_event(
-        self, name: str, type_name: str, types: Mapping[str, ir.SharedType], events: Mapping[str, ir.Event]
-    ) -> None:
+    def check_error_event(self, name: str, type_name: str, events: Mapping[str, ir.Event]) -> None:
         event = self.sent_event("errors", name, events)
         if event is None:
             return

@@ -45,9 +45,14 @@ def identifier(name: str) -> str:
     return ident + "_" if keyword.iskeyword(ident) else ident
 
 
+def pascal(name: str) -> str:
+    """order_status_update -> OrderStatusUpdate; estimatedDelivery -> EstimatedDelivery."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", name) if part)
+
+
 def pascal_identifier(name: str) -> str:
     """`bid:placed` -> `BidPlaced`: the stem of the event's generated type names (BidPlacedPayload, ...)."""
-    return "".join(w[:1].upper() + w[1:] for w in identifier(name).split("_") if w)
+    return pascal(identifier(name))
 
 
 def style_of(name: str, style: str) -> bool:

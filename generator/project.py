@@ -61,18 +61,19 @@ class Project:
         """The MODULE part of `app` (`app.handlers` for `app.handlers:create`)."""
         return self.app.partition(":")[0] if self.app else None
 
-    def app_file(self) -> Path | None:
-        """The source file of the app's module under the project root, whether or not it exists yet."""
-        module = self.app_module()
-        return self.module_file(module) if module else None
-
-    def module_path(self, app: str) -> Path:
-        """The source file of an app reference's module under the project root (absolute)."""
-        return self.root.joinpath(*app.partition(":")[0].split(".")).with_suffix(".py")
+    def module_path(self, module: str) -> Path:
+        """`app.handlers` -> the absolute path of app/handlers.py under the project root, existing or not."""
+        return self.root.joinpath(*module.split(".")).with_suffix(".py")
 
     def module_file(self, module: str) -> Path:
         """`app.handlers` -> `app/handlers.py` under the project root (as a command prints it)."""
-        return _shown(self.root.joinpath(*module.split(".")).with_suffix(".py"))
+        return _shown(self.module_path(module))
+
+    @property
+    def generated_python(self) -> Path:
+        """Where `eventcat generate` writes the Python package (absolute; `out` is relative to the working
+        directory)."""
+        return self.out.resolve() / "python"
 
     def serve_arguments(self, given: Sequence[str], package: str | None = None) -> list[str]:
         """The runtime's `serve` arguments: those given on the command line, then what the project adds for the
@@ -84,7 +85,8 @@ class Project:
         """
         args = list(given)
         present = {a.split("=", 1)[0] for a in args if a.startswith("--")}
-        app = self.app or (DEFAULT_APP if self.module_path(DEFAULT_APP).is_file() else None)
+        default = DEFAULT_APP if self.module_path(DEFAULT_APP.partition(":")[0]).is_file() else None
+        app = self.app or default
         if app and "--app" not in present and "--mock" not in present:
             args += ["--app", app]
         chosen = self.package or package
@@ -94,9 +96,8 @@ class Project:
             # The app's modules are importable from the project root, as they are for the team's own tools, and
             # the generated package from its output folder (where `eventcat generate` wrote it, not installed).
             args += ["--app-dir", str(self.root)]
-            generated = (self.root / self.out / "python").resolve()
-            if generated.is_dir():
-                args += ["--app-dir", str(generated)]
+            if self.generated_python.is_dir():
+                args += ["--app-dir", str(self.generated_python)]
         for name, value in self.serve:
             if f"--{name}" in present or f"--no-{name}" in present:
                 continue

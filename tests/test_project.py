@@ -173,3 +173,15 @@ def test_serve_runs_the_app_scaffold_wrote_when_the_project_names_none(tmp_path:
     (tmp_path / "app" / "handlers.py").write_text("", encoding="utf-8")
     args = project.serve_arguments([], package="p")
     assert args[args.index("--app") + 1] == "app.handlers:create"
+
+
+def test_serve_finds_the_generated_package_from_a_sub_folder(configured: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`out` is shown relative to the working directory: from a sub-folder the generated package's folder is
+    still the project's (it was joined to the root a second time, and left out)."""
+    generated = configured / "build" / "gen" / "python"
+    generated.mkdir(parents=True, exist_ok=True)
+    sub = configured / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    args = load_project(sub).serve_arguments([], package="p")
+    assert str(generated.resolve()) in args

@@ -16,6 +16,7 @@ from typing import Any
 from .. import ir, samples
 from ..builder import CHANNEL_MARK
 from ..conventions import ack_refusal
+from ..names import pascal
 from .serialize import header_text
 from .templating import environment
 
@@ -225,7 +226,7 @@ def _room_views(catalog: ir.Catalog, types: Types) -> list[dict[str, Any]]:
     views = []
     for room in catalog.rooms.values():
         params = {p.name: _param_type(types, p.type) for p in room.params}
-        type_name = _type_name(room.name) + "Room"
+        type_name = pascal(room.name) + "Room"
         args = ", ".join(f"{p}: {t}" for p, t in params.items())
         body = "`" + _PARAM.sub(lambda m: "${" + m.group(1) + "}", room.pattern) + "`"
         views.append(
@@ -319,10 +320,6 @@ def _member(key: str) -> str:
     return "." + key if _IDENT.match(key) else f"[{json.dumps(key)}]"
 
 
-def _type_name(name: str) -> str:
-    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[_\-\s]+", name) if p)
-
-
 # -- events ----------------------------------------------------------------------------------------------------
 
 
@@ -380,7 +377,7 @@ def render(catalog: ir.Catalog) -> dict[str, str]:
     domains = [
         {
             "name": d.name,
-            "type": _type_name(d.name) + "Events",
+            "type": pascal(d.name) + "Events",
             "title": d.title,
             "events": [json.dumps(e) for e in d.events],
         }

@@ -67,7 +67,7 @@ def _method_view(catalog: ir.Catalog, event: ir.Event, spec: HandlerSpec) -> dic
     body: list[str] = []
     for triggered in event.triggers:
         if catalog.events[triggered].server_to_client:
-            body.append(f"# It triggers {triggered}: `await self.events.{identifier(triggered)}(...)`.")
+            body.append(f"# It triggers {triggered}: `await self.events.{catalog.events[triggered].ident}(...)`.")
     channel = _channel_field(catalog, event)
     words = set(identifier(event.name).split("_"))
     if channel is not None and words & {"unsubscribe", "subscribe"}:
