@@ -51,7 +51,8 @@ from rez_realtime.examples import EXAMPLES as REZ_EXAMPLES
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .conftest import ROOT
-from .live import SECRET, SERVICE_TOKEN, Client, LiveServer, RegistryServer, make_token, serve, serve_registry
+from .live import Client, LiveServer, RegistryServer, make_token, serve, serve_registry
+from .live import live_settings as settings
 from .test_protocol_conformance import (
     BOUND,
     Frame,
@@ -77,10 +78,6 @@ _ids = itertools.count(1)
 
 
 # -- the two catalogs --------------------------------------------------------------------------------------------
-
-
-def settings(**changes: Any) -> Settings:
-    return Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning", **changes)
 
 
 def full_demo() -> Any:

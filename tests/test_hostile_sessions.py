@@ -16,19 +16,15 @@ from typing import Any
 import httpx
 import pytest
 from eventcat_runtime.logs import RedactSecrets, TextFormatter
-from eventcat_runtime.settings import Settings
 from rez_realtime import REGISTRY
 from rez_realtime.examples import EXAMPLES
 
-from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
+from .live import LiveServer, make_token, serve, unique_user
+from .live import live_settings as settings
 from .test_protocol_conformance import BOUND, PollPeer, WsPeer
 from .test_publish_api import AUTH, ORDER_EVENT, order_example
 
 ADMIN = ("ops", "a long admin password")
-
-
-def settings(**changes: Any) -> Settings:
-    return Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning", **changes)
 
 
 @pytest.fixture(scope="module")
@@ -231,9 +227,8 @@ async def test_a_request_that_never_finishes_is_closed(tight: LiveServer, start:
     try:
         writer.write(start)
         await writer.drain()
-        started = time.monotonic()
-        data = await asyncio.wait_for(reader.read(), BOUND)  # returns at EOF
-        assert data == b"" and time.monotonic() - started < BOUND
+        data = await asyncio.wait_for(reader.read(), BOUND)  # returns at EOF: closed within BOUND
+        assert data == b""
     finally:
         writer.close()
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import httpx
 import pytest
-from eventcat_runtime.settings import Settings
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from .live import SECRET, SERVICE_TOKEN, LiveServer, make_token, serve, unique_user
+from .live import LiveServer, make_token, serve, unique_user
+from .live import live_settings as settings
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -329,10 +329,6 @@ def user_token() -> str:
 
 
 # -- servers ------------------------------------------------------------------------------------------------------
-
-
-def settings(**changes: Any) -> Settings:
-    return Settings(jwt_secret=SECRET, service_token=SERVICE_TOKEN, log_level="warning", **changes)
 
 
 @pytest.fixture(scope="module")

@@ -257,11 +257,11 @@ async def test_jwks_fetch_does_not_block_the_event_loop(issuer: Issuer) -> None:
         issuer.delay = 1.5
         slow = asyncio.create_task(refusal(live, issuer.token(unique_user(), "k2"), via_query=False))
         await asyncio.sleep(0.2)  # the refresh for the unknown kid is under way
-        started = time.monotonic()
-        ack = await client.call("note:add", {"text": "meanwhile"})
-        elapsed = time.monotonic() - started
-        assert ack["ok"] is True and elapsed < 0.5, (ack, elapsed)
-        assert not slow.done()
+        answered = asyncio.create_task(client.call("note:add", {"text": "meanwhile"}))
+        # The connected client's answer comes while the fetch (1.5 s) still holds the other connection.
+        done, _ = await asyncio.wait({answered, slow}, return_when=asyncio.FIRST_COMPLETED)
+        assert answered in done and slow not in done
+        assert answered.result()["ok"] is True, answered.result()
         assert_refused(await slow, "AUTH_INVALID")
 
 
