@@ -815,48 +815,39 @@ async def test_an_event_with_an_id_is_acknowledged_with_that_id(live: LiveServer
         await peer.close()
 
 
+async def _closes_on(live: LiveServer, *frames: Frame) -> list[Frame]:
+    """Send frames on a connected session and assert that the server closes it within BOUND; what came back."""
+    peer = await _connected(live)
+    try:
+        await peer.send(*frames)
+        assert await peer.closed_within(BOUND), (frames, peer.received)
+        return list(peer.received)
+    finally:
+        await peer.close()
+
+
 @pytest.mark.parametrize("frame", ["42", "42[]", "42{}", '42"heartbeat"', "421", "42null", "4212{}"])
 async def test_an_event_payload_that_is_not_a_non_empty_array_closes(live: LiveServer, frame: str) -> None:
     """SIO §Sending and receiving data: an EVENT payload that is not a non-empty array MUST close the connection."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, frame)
 
 
 @pytest.mark.parametrize("frame", ["43", "431", "431{}", '431"ok"', "431null"])
 async def test_an_ack_payload_that_is_not_an_array_closes(live: LiveServer, frame: str) -> None:
     """SIO §Acknowledgement: an ACK payload MUST be an array; a malformed ACK closes the connection."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, frame)
 
 
 @pytest.mark.parametrize("frame", ["42[null]", "42[{}]", "42[[]]", "42[true]", '42[{"heartbeat":1}]'])
 async def test_an_event_name_that_is_not_a_string_or_number_closes(live: LiveServer, frame: str) -> None:
     """SIO §Packet encoding (reference parser): an EVENT name that is not a string or number closes it."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, frame)
 
 
 @pytest.mark.parametrize("frame", ["4abc", "47", "48[]", "49", "4-1", '4/["x"]'])
 async def test_an_unknown_packet_type_closes(live: LiveServer, frame: str) -> None:
     """SIO §Exchange protocol (types 0-6), suite "invalid format (unknown packet type)": the connection closes."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, frame)
 
 
 @pytest.mark.parametrize(
@@ -864,24 +855,14 @@ async def test_an_unknown_packet_type_closes(live: LiveServer, frame: str) -> No
 )
 async def test_an_invalid_ack_id_closes(live: LiveServer, frame: str) -> None:
     """SIO §Packet encoding (integer id), suite "invalid format (invalid ack id)": the connection closes."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-        assert not any(isinstance(f, str) and f.startswith("43") for f in peer.received), peer.received
-    finally:
-        await peer.close()
+    received = await _closes_on(live, frame)
+    assert not any(isinstance(f, str) and f.startswith("43") for f in received), received
 
 
 @pytest.mark.parametrize("frame", ['44{"message":"nope"}', '44"nope"', "44"])
 async def test_a_connect_error_from_the_client_closes(live: LiveServer, frame: str) -> None:
     """SIO §Exchange protocol: CONNECT_ERROR is the server's; from a client it closes the connection."""
-    peer = await _connected(live)
-    try:
-        await peer.send(frame)
-        assert await peer.closed_within(BOUND), (frame, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, frame)
 
 
 async def test_a_binary_event_is_decoded_with_its_attachment(live: LiveServer) -> None:
@@ -908,12 +889,7 @@ async def test_a_binary_event_is_decoded_with_its_attachment(live: LiveServer) -
 )
 async def test_a_wrong_attachment_count_closes(live: LiveServer, frames: tuple[Frame, ...]) -> None:
     """SIO §Packet encoding: placeholders the declared attachments cannot fill close the connection."""
-    peer = await _connected(live)
-    try:
-        await peer.send(*frames)
-        assert await peer.closed_within(BOUND), (frames, peer.received)
-    finally:
-        await peer.close()
+    await _closes_on(live, *frames)
 
 
 async def test_disconnect_leaves_the_namespace(live: LiveServer) -> None:
