@@ -232,8 +232,9 @@ def token_from(environ: Mapping[str, Any], auth: Any, query_param: str, auth_fie
     raise EventError(ErrorCode.AUTH_REQUIRED, f"no token: pass auth.{auth_field} or ?{query_param}=<JWT>")
 
 
-def verifier_for(auth: AuthSpec, settings: Settings) -> Verifier:
-    """The verifier the catalog's `auth:` declares, with the keys (and any override) from the settings."""
+def verifier_for(auth: AuthSpec, settings: Settings, *, jwks: bool = True) -> Verifier:
+    """The verifier the catalog's `auth:` declares, with the keys (and any override) from the settings; jwks=False
+    leaves out every JWKS (a development key pair signs the tokens instead)."""
     if auth.scheme == "none":
         return AnonymousVerifier()
     algorithms = settings.jwt_algorithms or auth.algorithms
@@ -241,7 +242,7 @@ def verifier_for(auth: AuthSpec, settings: Settings) -> Verifier:
         algorithms=algorithms,
         secret=settings.jwt_secret,
         public_key=settings.jwt_public_key,
-        jwks_url=settings.jwks_url or auth.jwks_url,
+        jwks_url=(settings.jwks_url or auth.jwks_url) if jwks else None,
         issuer=settings.jwt_issuer or auth.issuer,
         audience=settings.jwt_audience or auth.audience,
         user_claim=auth.user_claim,

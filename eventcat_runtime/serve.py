@@ -13,7 +13,7 @@ import uvicorn
 
 from . import devkeys, httptimeout, logs, mock, wsdeflate
 from .app import App, HandlersFactory, build, load_package
-from .auth import ASYMMETRIC_PREFIXES, JwtVerifier, Verifier
+from .auth import ASYMMETRIC_PREFIXES, Verifier, verifier_for
 from .registry import Registry
 from .settings import Settings
 
@@ -78,15 +78,8 @@ def demo_verifier(registry: Registry, settings: Settings) -> tuple[Verifier | No
     if settings.jwt_public_key or settings.jwks_url:
         return None, None
     private, public = devkeys.key_pair(algorithms[0])
-    verifier = JwtVerifier(
-        algorithms=(algorithms[0],),
-        public_key=public,
-        issuer=settings.jwt_issuer or auth.issuer,
-        audience=settings.jwt_audience or auth.audience,
-        user_claim=auth.user_claim,
-        user_schema=auth.user_schema,
-    )
-    return verifier, private
+    development = dataclasses.replace(settings, jwt_algorithms=(algorithms[0],), jwt_public_key=public)
+    return verifier_for(auth, development, jwks=False), private
 
 
 def uvicorn_config(app: App) -> uvicorn.Config:
