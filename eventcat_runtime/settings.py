@@ -82,7 +82,8 @@ class Settings:
         env = os.environ
         values: dict[str, object] = {
             "jwt_secret": env.get("JWT_SECRET") or None,
-            "jwt_public_key": _key_text(env.get("JWT_PUBLIC_KEY")),
+            # Read from its file once: a flag given (the CLI's, with its own envvar) is that same key.
+            "jwt_public_key": None if flags.get("jwt_public_key") else _key_text(env.get("JWT_PUBLIC_KEY")),
             "service_token": env.get("SERVICE_TOKEN") or None,
             "mode": env.get("EVENTCAT_MODE") or "development",
             "log_level": env.get("LOG_LEVEL") or "info",
