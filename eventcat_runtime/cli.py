@@ -255,6 +255,13 @@ def load_package(name: str) -> ModuleType:
     help="WebSocket permessage-deflate, when the client offers it.",
 )
 @click.option(
+    "--ws-compress-once/--no-ws-compress-once",
+    default=False,
+    show_default=True,
+    help="Compress each large WebSocket message once for all its recipients (server_no_context_takeover) rather "
+    "than with each connection's own context.",
+)
+@click.option(
     "--http-compression/--no-http-compression",
     default=True,
     show_default=True,
@@ -322,6 +329,7 @@ def serve(
     max_outbound_bytes: int,
     max_subscriptions: int,
     ws_compression: bool,
+    ws_compress_once: bool,
     http_compression: bool,
     compression_threshold: int,
     metrics: bool,
@@ -390,6 +398,7 @@ def serve(
             max_outbound_bytes=max_outbound_bytes,
             max_subscriptions=max_subscriptions,
             ws_compression=ws_compression,
+            ws_compress_once=ws_compress_once,
             http_compression=http_compression,
             compression_threshold=compression_threshold,
             metrics=metrics,

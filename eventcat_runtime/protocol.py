@@ -38,10 +38,12 @@ from typing import Any
 import engineio
 import socketio
 from engineio import async_socket as eio_socket
+from engineio import base_socket as eio_base_socket
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 from socketio import packet
 
+from . import wire
 from .limits import JsonLimits
 from .logs import library_logger
 from .validation import is_unicode
@@ -165,6 +167,14 @@ class _GuardedWebSocket:
         return data
 
 
+def _is_packet(data: Any, kind: int, text: str | None = None) -> bool:
+    try:
+        pkt = eio_packet.Packet(encoded_packet=data)
+    except (ValueError, TypeError, IndexError):
+        return False
+    return bool(pkt.packet_type == kind and (text is None or pkt.data == text))
+
+
 def _packet_size(pkt: Any) -> int:
     data = pkt.data
     return len(data) + 1 if isinstance(data, str | bytes | bytearray) else 64
@@ -189,6 +199,9 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     """One Engine.IO session, closed on malformed input, and closable at once whatever its transport."""
 
     server: EngineIOServer
+    connected: bool
+    upgraded: bool
+    upgrading: bool
     # Long-polling requests in progress: the protocol allows one GET and one POST at a time.
     _polling = False
     _posting = False
@@ -197,7 +210,19 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     _ws: Any = None
     replaying = False
 
+    # The connection's WireSender once it is on a WebSocket eventcat's uvicorn protocol serves (wire.py): from then
+    # on every packet goes through it, in order, and python-engineio's queue and writer task are not used.
+    _sender: wire.WireSender | None = None
+
     async def send(self, pkt: Any) -> None:
+        sender = self._sender
+        if sender is not None:
+            if pkt.packet_type == eio_packet.CLOSE:
+                sender.send_data(pkt.encode())
+                await self._close_websocket()
+            elif await self.check_ping_timeout():
+                sender.send_data(pkt.encode())
+            return
         size = _packet_size(pkt)
         limit = self.server.max_queued_bytes
         over = limit and self._queued + size > limit and not self.replaying
@@ -207,7 +232,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             self._drop_queue()
             await self._fail("slow_reader", f"over {limit} bytes queued for a client that does not read")
             if self._ws is not None:
-                self.server.start_background_task(self._ws.close)  # a stalled transport is aborted (wsdeflate.py)
+                self.server.start_background_task(self._ws.close)  # a stalled transport is aborted (wire.py)
             return
         self._queued += size
         await super().send(pkt)
@@ -227,10 +252,120 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     async def _websocket_handler(self, ws: Any) -> Any:
         self._ws = ws
         guarded = _GuardedWebSocket(ws, self)
-        hooks = self.server.instrumentation
+        server = self.server
+        hooks = server.instrumentation
+        sender = None
+        if server.fast_delivery:
+            sender = wire.sender_for(getattr(ws, "asgi_send", None), server.flusher, server.max_queued_bytes)
+        if sender is not None:
+            return await self._fast_websocket(guarded, sender, hooks)
         if hooks is not None:  # the Admin UI's byte and packet counts (admin.Instrumentation), this server's only
             return await type(hooks)._eio_websocket_handler(self, hooks, guarded)
         return await super()._websocket_handler(guarded)
+
+    async def _fast_websocket(self, ws: _GuardedWebSocket, sender: wire.WireSender, hooks: Any) -> None:
+        """Upstream's `_websocket_handler` (python-engineio 4.15.1) with the WireSender in place of its writer task,
+        and the read deadline as a timer rather than a task per message."""
+        server = self.server
+        if hooks is not None:  # the Admin UI's counters, as upstream's instrumentation keeps them
+            buffer = hooks.event_buffer
+
+            def written(packets: int, size: int) -> None:
+                buffer.push("packetsOut", packets)
+                buffer.push("bytesOut", size)
+
+            sender.on_written = written
+        if self.connected:
+            # An upgrade from long-polling: the probe, then the UPGRADE packet; packets wait in the queue meanwhile.
+            self.upgrading = True
+            try:
+                probe = await self._read(ws, hooks)
+                if probe is None or not _is_packet(probe, eio_packet.PING, "probe"):
+                    return
+                await ws.send(eio_packet.Packet(eio_packet.PONG, data="probe").encode())
+                await self.queue.put(eio_packet.Packet(eio_packet.NOOP))  # ends the pending poll
+                upgrade = await self._read(ws, hooks)
+                if upgrade is None or not _is_packet(upgrade, eio_packet.UPGRADE):
+                    return
+            except (OSError, ValueError):
+                return
+            finally:
+                self.upgrading = False
+        self.connected = self.upgraded = True
+        sender.on_overflow = self._overflow
+        self._sender = sender
+        closing = self._hand_over_queue(sender)
+        try:
+            if closing:
+                await self._close_websocket()
+                return
+            while True:
+                try:
+                    data = await self._read(ws, hooks)
+                except Exception:  # the client went away (OSError), was silent too long, or sent too much
+                    break
+                if data is None:
+                    break
+                try:
+                    pkt = eio_packet.Packet(encoded_packet=data)
+                except (ValueError, TypeError, IndexError) as exc:
+                    server.protocol_error(self.sid, ProtocolError("engineio_packet", f"an undecodable packet: {exc}"))
+                    break
+                try:
+                    await self.receive(pkt)
+                except eio_exceptions.UnknownPacketError:
+                    pass
+                except eio_exceptions.SocketIsClosedError:
+                    break
+                except Exception:
+                    log.exception("receive failed", extra={"eio_sid": self.sid})
+            sender.close()
+            await self._close_websocket()
+        finally:
+            sender.closed = True
+            await self.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
+
+    async def _read(self, ws: _GuardedWebSocket, hooks: Any) -> Any:
+        server = self.server
+        async with asyncio.timeout(server.ping_interval + server.ping_timeout):
+            data = await ws.wait()
+        if data and len(data) > server.max_http_buffer_size:
+            raise ValueError("packet is too large")
+        if hooks is not None:
+            hooks.event_buffer.push("packetsIn")
+            hooks.event_buffer.push("bytesIn", len(data or ""))
+        return data
+
+    def _hand_over_queue(self, sender: wire.WireSender) -> bool:
+        """What was queued before the WebSocket took over (the OPEN packet, a CONNECT reply), in order, to the
+        sender; True when that ends with the session's CLOSE."""
+        while not self.queue.empty():
+            pkt = self.queue.get_nowait()
+            self.queue.task_done()
+            if pkt is None:
+                return True
+            sender.send_data(pkt.encode())
+            if pkt.packet_type == eio_packet.CLOSE:
+                return True
+        self._queued = 0
+        return False
+
+    async def _close_websocket(self) -> None:
+        sender, ws = self._sender, self._ws
+        if sender is not None:
+            sender.close()
+        if ws is not None:
+            await ws.close()
+
+    def _overflow(self, unsent: int) -> None:
+        """The client reads too slowly: its sender aborted the transport, which ends the session."""
+        self.server.protocol_error(
+            self.sid, ProtocolError("slow_reader", f"{unsent} bytes unsent to a client that does not read")
+        )
+
+    def unsent(self) -> int:
+        """Bytes waiting for this client: in the fast path's sender and transport, or in upstream's queue."""
+        return self._sender.unsent() if self._sender is not None else self._queued
 
     async def _send_ping(self) -> None:
         hooks = self.server.instrumentation
@@ -319,8 +454,29 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         closes the WebSocket), without waiting for a client that may never read it."""
         was_open = not (self.closed or self.closing)
         await self.close(wait=False, abort=False, reason=reason or self.server.reason.TRANSPORT_ERROR)
-        if was_open and self.upgraded:
+        if self._sender is not None:
+            await self._close_websocket()  # the CLOSE packet is written; a closing session's WebSocket closes too
+        elif was_open and self.upgraded:
             self.queue.put_nowait(None)  # the writer sends what is queued (CLOSE last), then closes the WebSocket
+
+
+# The python-engineio and python-socketio names the fast delivery path needs, besides those of wire.py.
+_FAST_PATH_NEEDS = (
+    (eio_socket.AsyncSocket, ("check_ping_timeout", "receive", "close", "_websocket_handler")),
+    (socketio.AsyncServer, ("_send_eio_packet", "_send_packet")),
+    (socketio.AsyncManager, ("get_participants", "emit")),
+)
+
+
+def fast_path_missing() -> list[str]:
+    """What the fast delivery path needs of its libraries and this installation lacks (nothing, when pinned)."""
+    missing = wire.missing_internals()
+    missing += [
+        f"{owner.__name__}.{name}" for owner, names in _FAST_PATH_NEEDS for name in names if not hasattr(owner, name)
+    ]
+    state = eio_base_socket.BaseSocket.__init__.__code__.co_names
+    missing += [f"BaseSocket.{name}" for name in ("queue", "upgraded", "upgrading", "connected") if name not in state]
+    return missing
 
 
 class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
@@ -334,6 +490,17 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
         self.instrumentation: Any = None
         # Bytes queued for one client before it counts as not reading and is closed (0: no limit).
         self.max_queued_bytes: int = 4 * 1024 * 1024
+        # The fast delivery path (wire.py) for WebSocket connections on eventcat's uvicorn protocol; off when an
+        # internal it needs is missing (said once, at start) or when chosen off.
+        missing = fast_path_missing()
+        self.fast_delivery: bool = not missing
+        if missing:
+            log.warning(
+                "fast delivery path off, every connection on python-engineio's own writer: %s missing "
+                "(another version of a library than eventcat_runtime/pyproject.toml pins?)",
+                ", ".join(missing),
+            )
+        self.flusher = wire.Flusher()
         self.handshake_timeout: float = 10.0
         self.max_pending_per_address: int = 128
         self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
@@ -508,6 +675,54 @@ class ConnectedOnlyManager(socketio.AsyncManager):  # type: ignore[misc]
     whose admin login was about to be refused.
     """
 
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Upstream's emit (python-socketio 5.18.1, `AsyncManager.emit`) without a task per recipient: the packet is
+        encoded and framed once, and handed to each WebSocket's sender (wire.py) in this call; connections on the
+        stock path (long-polling, an upgrade in progress, another ASGI server) get it in order after them."""
+        server = self.server
+        eio = server.eio
+        if callback is not None or not eio.fast_delivery:
+            await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
+            return
+        room = to or room
+        if namespace not in self.rooms:
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        skip = frozenset(skip_sid if isinstance(skip_sid, list) else (skip_sid,))
+        encoded = server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        packets = [
+            eio_packet.Packet(eio_packet.MESSAGE, part)
+            for part in (encoded if isinstance(encoded, list) else [encoded])
+        ]
+        messages = [wire.Outgoing(pkt.encode()) for pkt in packets]
+        sockets = eio.sockets
+        stock: list[str] = []
+        for sid, eio_sid in self.get_participants(namespace, room):
+            if sid in skip:
+                continue
+            socket = sockets.get(eio_sid)
+            if socket is None:
+                continue
+            sender = socket._sender
+            if sender is None:
+                stock.append(eio_sid)
+            elif not socket.closed:
+                for message in messages:
+                    sender.send(message)
+        for eio_sid in stock:
+            for pkt in packets:
+                await server._send_eio_packet(eio_sid, pkt)
+
     def get_participants(self, namespace: str, room: Any) -> Any:
         pending = self.pending_connect.get(namespace)
         if not pending:
@@ -627,7 +842,7 @@ class SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
         if socket is None or not limit or not socket.upgraded:
             return  # long-polling drains only when the client asks: replaying() exempts its catch-up instead
         deadline = asyncio.get_running_loop().time() + timeout
-        while socket._queued > limit // 2 and not socket.closed and asyncio.get_running_loop().time() < deadline:
+        while socket.unsent() > limit // 2 and not socket.closed and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.01)
 
     def _socket_of(self, sid: str, namespace: str) -> EngineIOSocket | None:

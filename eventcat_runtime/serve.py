@@ -11,7 +11,7 @@ from types import ModuleType
 
 import uvicorn
 
-from . import devkeys, httptimeout, logs, mock, wsdeflate
+from . import devkeys, httptimeout, logs, mock, wire
 from .app import App, HandlersFactory, build, load_package
 from .auth import ASYMMETRIC_PREFIXES, Verifier, verifier_for
 from .registry import Registry
@@ -92,12 +92,12 @@ def uvicorn_config(app: App) -> uvicorn.Config:
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
-        # permessage-deflate when the client offers it, for messages from the threshold up (wsdeflate.py); a
+        # permessage-deflate when the client offers it, for messages from the threshold up (wire.py); a
         # message over the Engine.IO limit is refused by the WebSocket layer itself (close 1009), before it is
         # buffered whole or decompressed past the limit.
         # Each request must arrive whole within --request-timeout (slowloris; httptimeout.py).
         http=httptimeout.protocol_class(settings.request_timeout),
-        ws=wsdeflate.protocol_class(settings.compression_threshold),
+        ws=wire.protocol_class(settings.compression_threshold, settings.ws_compress_once),
         ws_per_message_deflate=settings.ws_compression,
         ws_max_size=app.server.sio.eio.max_http_buffer_size,
     )

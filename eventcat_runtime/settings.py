@@ -59,7 +59,10 @@ class Settings:
     max_outbound_bytes: int = 4 * 1024 * 1024
     max_subscriptions: int = 100
     # WebSocket permessage-deflate; gzip on HTTP responses (routes and long-polling) from this many bytes up.
+    # ws_compress_once: every large message compressed on its own (server_no_context_takeover), so once for all
+    # its recipients, rather than with each connection's own context (wire.py; bench/README.md measures both).
     ws_compression: bool = True
+    ws_compress_once: bool = False
     http_compression: bool = True
     compression_threshold: int = 1024
     metrics: bool = True

@@ -23,7 +23,7 @@ from typing import Any
 import jwt
 import socketio
 import uvicorn
-from eventcat_runtime import wsdeflate
+from eventcat_runtime import wire
 from eventcat_runtime.app import App, HandlersFactory, buffer_size
 from eventcat_runtime.auth import Verifier, verifier_for
 from eventcat_runtime.handlers import HandlerBase
@@ -345,7 +345,7 @@ async def serve_registry(
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
-        ws=wsdeflate.protocol_class(threshold),
+        ws=wire.protocol_class(threshold),
         ws_per_message_deflate=True,
         ws_max_size=server.sio.eio.max_http_buffer_size,
     )
