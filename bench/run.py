@@ -72,6 +72,7 @@ class Plan:
     fanout_clients: int
     fanout_events: int
     fanout_rounds: int
+    fanout_sizes: tuple[int, ...]  # larger events, in bytes of their `message` field
     inbound_clients: int
     inbound_seconds: float
     inbound_rounds: int
@@ -93,6 +94,7 @@ FULL = Plan(
     fanout_clients=500,
     fanout_events=200,
     fanout_rounds=3,
+    fanout_sizes=(8000,),
     inbound_clients=50,
     inbound_seconds=3.0,
     inbound_rounds=5,
@@ -111,6 +113,7 @@ QUICK = Plan(
     fanout_clients=100,
     fanout_events=100,
     fanout_rounds=2,
+    fanout_sizes=(8000,),
     inbound_clients=10,
     inbound_seconds=1.0,
     inbound_rounds=2,
@@ -128,6 +131,16 @@ SYSTEMS: dict[str, dict[str, Any]] = {
         "label": "eventcat, no deflate",
         "cmd": [str(PYTHON), "bench/servers/eventcat_server.py"],
         "env": {"BENCH_WS_DEFLATE": "0"},
+    },
+    "eventcat-once": {
+        "label": "eventcat, compress once",
+        "cmd": [str(PYTHON), "bench/servers/eventcat_server.py"],
+        "env": {"BENCH_WS_COMPRESS_ONCE": "1"},
+    },
+    "node-deflate": {
+        "label": "Node socket.io, deflate",
+        "cmd": ["node", "bench/servers/node_server.mjs"],
+        "env": {"BENCH_WS_DEFLATE": "1"},
     },
     "raw-nodeflate": {
         "label": "python-socketio (raw), no deflate",
@@ -706,9 +719,19 @@ def scaling(plan: Plan, res: Results, breakdowns: dict[str, Any]) -> dict[str, A
 # -- 2. fan-out ---------------------------------------------------------------------------------------------------
 
 
-def fanout(plan: Plan, res: Results, cpus: tuple[int | None, int | None], systems: Sequence[str], rounds: int) -> None:
+def fanout(
+    plan: Plan,
+    res: Results,
+    cpus: tuple[int | None, int | None],
+    systems: Sequence[str],
+    rounds: int,
+    size: int = 0,
+) -> None:
+    """size: the `message` field padded to this many bytes (0: the catalog's example, about 200 bytes in all)."""
     n, k = plan.fanout_clients, plan.fanout_events
-    log(f"fanout: {', '.join(systems)}: {n} clients, {k} events, {rounds} rounds")
+    scenario = f"fanout{size // 1000}k" if size else "fanout"
+    what = f"{size // 1000} KB events" if size else "events"
+    log(f"{scenario}: {', '.join(systems)}: {n} clients, {k} {what}, {rounds} rounds")
     servers = start_servers(systems, cpus[0])
     clients = {}
     stamp = int(time.time())
@@ -719,36 +742,99 @@ def fanout(plan: Plan, res: Results, cpus: tuple[int | None, int | None], system
             )
         ready = {s: c.next(300) for s, c in clients.items()}
         for server in servers:
-            mid = f"fanout.{server.system}"
+            mid = f"{scenario}.{server.system}"
             res.measure(
-                mid, "fanout", server.system, f"deliveries/s, {n} clients × {k} events", "deliveries/s", "higher"
+                mid, scenario, server.system, f"deliveries/s, {n} clients × {k} {what}", "deliveries/s", "higher"
             )
             res.measures[mid].extra["websocket_extensions"] = ready[server.system].get("extensions")
-            res.measure(f"{mid}.cpu", "fanout", server.system, "server CPU per delivery", "µs", "lower")
-            clients[server.system].ask({"cmd": "burst", "k": max(5, k // 10)}, 300)  # warm-up, not counted
+            res.measure(f"{mid}.cpu", scenario, server.system, "server CPU per delivery", "µs", "lower")
+            clients[server.system].ask(
+                {"cmd": "burst", "k": max(5, k // 10), "size": size}, 300
+            )  # warm-up, not counted
         by = {s.system: s for s in servers}
         for r in range(rounds):
             for system in rotated(list(systems), r):
                 server = by[system]
                 cpu0 = cpu_seconds(server.pid)
-                answer = clients[system].ask({"cmd": "burst", "k": k}, 600)
+                answer = clients[system].ask({"cmd": "burst", "k": k, "size": size}, 600)
                 server_cpu = cpu_seconds(server.pid) - cpu0
                 if answer.get("bad_counts") or answer.get("wrong_payloads"):
-                    raise RuntimeError(f"fanout {system}: clients got the wrong events: {answer}")
+                    raise RuntimeError(f"{scenario} {system}: clients got the wrong events: {answer}")
                 res.add(
-                    f"fanout.{system}",
+                    f"{scenario}.{system}",
                     answer["rate"],
                     seconds=round(answer["seconds"], 4),
                     server_cpu_share=round(server_cpu / answer["seconds"], 3),
                     client_cpu_share=round(answer["client_cpu_seconds"] / answer["seconds"], 3),
                 )
-                res.add(f"fanout.{system}.cpu", server_cpu / answer["deliveries"] * 1e6)
-                log(f"fanout: round {r + 1}/{rounds} {system}: {answer['rate']:,.0f} deliveries/s")
+                res.add(f"{scenario}.{system}.cpu", server_cpu / answer["deliveries"] * 1e6)
+                log(f"{scenario}: round {r + 1}/{rounds} {system}: {answer['rate']:,.0f} deliveries/s")
     finally:
         for lines in clients.values():
             PROCS.stop(lines.proc)
         for server in servers:
             PROCS.stop(server.proc)
+
+
+def fanout_all(plan: Plan, res: Results, cpus: tuple[int | None, int | None], started: float) -> None:
+    """Small events (under the 1 KB compression threshold) and 8 KB ones, each with permessage-deflate negotiated
+    and without, beside raw python-socketio and Node socket.io with and without it; the issue's targets as ratios."""
+    fanout(plan, res, cpus, ["eventcat", "raw", "node", "node-deflate"], plan.fanout_rounds)
+    if plan.variants and time.time() - started < plan.optional_until:
+        fanout(plan, res, cpus, ["eventcat-nodeflate", "raw-nodeflate"], 2)
+    elif plan.variants:
+        res.notes.append("fanout: the variants without permessage-deflate were skipped: the run was late.")
+    for size in plan.fanout_sizes:
+        systems = ["eventcat", "eventcat-once", "raw", "node-deflate", "eventcat-nodeflate", "node"]
+        fanout(plan, res, cpus, systems, 2, size=size)
+    for scenario in ("fanout", *(f"fanout{size // 1000}k" for size in plan.fanout_sizes)):
+        at_least_node = {"target": "≥ 1", "met": lambda v: v >= 1}
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat",
+            f"{scenario}.node-deflate",
+            label="eventcat / Node socket.io, deflate on both",
+            **at_least_node,
+        )
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat-nodeflate",
+            f"{scenario}.node",
+            label="eventcat / Node socket.io, deflate off on both",
+            **at_least_node,
+        )
+        res.ratio(
+            scenario, f"{scenario}.eventcat", f"{scenario}.raw", label="eventcat / raw python-socketio", **at_least_node
+        )
+        res.ratio(scenario, f"{scenario}.raw", f"{scenario}.node-deflate", label="raw python-socketio / Node, deflate")
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat-once",
+            f"{scenario}.eventcat",
+            label="eventcat compressing once / with each connection's context",
+        )
+        at_most_node = {"target": "≤ 1", "met": lambda v: v <= 1}
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat.cpu",
+            f"{scenario}.node-deflate.cpu",
+            label="server CPU per delivery, eventcat / Node, deflate on both",
+            **at_most_node,
+        )
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat-nodeflate.cpu",
+            f"{scenario}.node.cpu",
+            label="server CPU per delivery, eventcat / Node, deflate off on both",
+            **at_most_node,
+        )
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat.cpu",
+            f"{scenario}.raw.cpu",
+            label="server CPU per delivery, eventcat / raw python-socketio",
+            **at_most_node,
+        )
 
 
 # -- 3. inbound ---------------------------------------------------------------------------------------------------
@@ -1283,54 +1369,7 @@ def main() -> None:
             if "codegen" in chosen:
                 codegen(plan, res, work)
             if "fanout" in chosen:
-                fanout(plan, res, cpus, ["eventcat", "raw", "node"], plan.fanout_rounds)
-                if plan.variants and time.time() - started < plan.optional_until:
-                    fanout(plan, res, cpus, ["eventcat-nodeflate", "raw-nodeflate"], 2)
-                elif plan.variants:
-                    res.notes.append("fanout: the variants without permessage-deflate were skipped: the run was late.")
-                res.ratio(
-                    "fanout",
-                    "fanout.eventcat",
-                    "fanout.raw",
-                    label="eventcat / raw python-socketio",
-                    target="≥ 1",
-                    met=lambda v: v >= 1,
-                )
-                res.ratio(
-                    "fanout",
-                    "fanout.eventcat",
-                    "fanout.node",
-                    label="eventcat / Node socket.io",
-                    target="≥ 0.5 (aim)",
-                    met=lambda v: v >= 0.5,
-                )
-                res.ratio("fanout", "fanout.raw", "fanout.node", label="raw python-socketio / Node socket.io")
-                res.ratio(
-                    "fanout",
-                    "fanout.eventcat-nodeflate",
-                    "fanout.raw-nodeflate",
-                    label="eventcat / raw, both without permessage-deflate",
-                    target="≥ 1",
-                    met=lambda v: v >= 1,
-                )
-                res.ratio("fanout", "fanout.eventcat-nodeflate", "fanout.node", label="eventcat without deflate / Node")
-                res.ratio(
-                    "fanout",
-                    "fanout.eventcat.cpu",
-                    "fanout.raw.cpu",
-                    label="server CPU per delivery, eventcat / raw (robust to a busy machine)",
-                    target="≤ 1",
-                    met=lambda v: v <= 1,
-                )
-                res.ratio(
-                    "fanout", "fanout.eventcat.cpu", "fanout.node.cpu", label="server CPU per delivery, eventcat / Node"
-                )
-                res.ratio(
-                    "fanout",
-                    "fanout.eventcat-nodeflate.cpu",
-                    "fanout.raw-nodeflate.cpu",
-                    label="server CPU per delivery, eventcat / raw, both without deflate",
-                )
+                fanout_all(plan, res, cpus, started)
             if "inbound" in chosen:
                 inbound(plan, res, cpus, ["eventcat", "raw", "node"], plan.inbound_rounds)
                 res.ratio(

@@ -319,6 +319,9 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
                     break
                 except Exception:
                     log.exception("receive failed", extra={"eio_sid": self.sid})
+                # One message, then the other connections' turn: a read that finds the next message already
+                # queued does not suspend, and a flooding client would otherwise hold the loop for a whole TCP read.
+                await asyncio.sleep(0)
             sender.close()
             await self._close_websocket()
         finally:

@@ -179,6 +179,15 @@ class LiveServer:
         self.clients.append(client)
         if wait_connected:
             await client.wait_for("connected")
+        # Every test that connects through here runs on the fast delivery path (wire.py): a WebSocket client of a
+        # server `build` made and `uvicorn_config` serves has its sender, or the path fell back without saying so.
+        eio = self.app.server.sio.eio
+        if eio.fast_delivery:
+            eio_sid = self.app.server.sio.manager.eio_sid_from_sid(client.sid, self.app.server.namespace)
+            socket = eio.sockets.get(eio_sid) if eio_sid else None
+            assert socket is None or socket._sender is not None, "a WebSocket client off the fast delivery path"
+        else:
+            raise AssertionError("the server runs without its fast delivery path")
         return client
 
     async def refused(self, *, token: str | None, via_query: bool = False) -> socketio.exceptions.ConnectionError:

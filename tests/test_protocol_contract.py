@@ -1,5 +1,5 @@
 """The contract with python-socketio's, python-engineio's and uvicorn's internals that eventcat's protocol layer
-relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, eventcat_runtime/wsdeflate.py).
+relies on (eventcat_runtime/protocol.py, eventcat_runtime/admin.py's Instrumentation, eventcat_runtime/wire.py).
 
 The libraries are pinned exactly in eventcat_runtime/pyproject.toml. When one is upgraded, these tests say which touch
 point to review: a digest of every upstream method eventcat overrides or copies, the private names it reads, and the
@@ -21,6 +21,7 @@ import engineio
 import pytest
 import socketio
 from engineio import async_socket
+from eventcat_runtime import protocol, wire
 from eventcat_runtime.admin import Admin, AdminCredentials, Instrumentation
 from eventcat_runtime.auth import JwtVerifier
 from eventcat_runtime.protocol import (
@@ -37,6 +38,8 @@ from socketio import packet as sio_packet
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
+from websockets.extensions.permessage_deflate import PerMessageDeflate
+from websockets.frames import Frame
 
 from .conftest import ROOT
 
@@ -64,6 +67,28 @@ UPSTREAM = {
         "435b68cabdb5e801",
     ),
     "socketio BaseManager.get_participants": (socketio.AsyncManager.get_participants, "7d78ad681c95de5b"),
+    # The fast delivery path (wire.py, ConnectedOnlyManager.emit, EngineIOSocket._fast_websocket).
+    "socketio AsyncManager.emit (copied into ConnectedOnlyManager.emit)": (
+        socketio.AsyncManager.emit,
+        "01ccd5b82b4f955e",
+    ),
+    "uvicorn WebSocketsSansIOProtocol.__init__ (the state WireSender reads)": (
+        WebSocketsSansIOProtocol.__init__,
+        "631dcd744eab875f",
+    ),
+    "uvicorn WebSocketsSansIOProtocol.send (what WireSender writes instead of)": (
+        WebSocketsSansIOProtocol.send,
+        "d4919ed760ce9f7b",
+    ),
+    "uvicorn WebSocketsSansIOProtocol.handle_close (closes the transport: WireSender stops)": (
+        WebSocketsSansIOProtocol.handle_close,
+        "62fd412b1f5b9e86",
+    ),
+    "websockets Frame.serialize (frames built once)": (Frame.serialize, "2aeba0b89df2e975"),
+    "websockets PerMessageDeflate.encode (per connection, or once with no context)": (
+        PerMessageDeflate.encode,
+        "b4328e1eac2316cf",
+    ),
     "socketio InstrumentedAsyncServer.instrument (its socket-class patches undone)": (
         async_admin.InstrumentedAsyncServer.instrument,
         "b93e005e951b8ad4",
@@ -198,8 +223,16 @@ async def test_two_instrumented_servers_leave_the_socket_class_alone() -> None:
     assert first.sio.eio.instrumentation is None and second.sio.eio.instrumentation is None
 
 
-def test_the_sans_io_websocket_protocol_exposes_what_wsdeflate_reads() -> None:
-    """eventcat_runtime/wsdeflate.py answers refused upgrades through these attributes of uvicorn's protocol."""
+def test_the_fast_path_finds_every_internal_it_needs() -> None:
+    """On the pinned versions nothing the fast delivery path reads is missing, so a server built here uses it."""
+    assert protocol.fast_path_missing() == []
+    assert wire.missing_internals() == []
+    assert server().sio.eio.fast_delivery is True
+
+
+def test_the_sans_io_websocket_protocol_exposes_what_wire_reads() -> None:
+    """eventcat_runtime/wire.py writes frames and answers refused upgrades through these attributes of uvicorn's
+    protocol."""
     config = Config(app=lambda *a: None, ws="websockets-sansio")
     config.load()
     protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=None)

@@ -43,7 +43,7 @@ function onSocket(socket, i) {
   });
 }
 
-async function burst(k) {
+async function burst(k, size) {
   counts.fill(0);
   received = 0;
   wrong = 0;
@@ -54,7 +54,7 @@ async function burst(k) {
   });
   const cpu0 = process.cpuUsage();
   const sent = nowMs();
-  const res = await fetch(`${url}/bench/fanout?k=${k}`, { method: "POST" });
+  const res = await fetch(`${url}/bench/fanout?k=${k}&size=${size}`, { method: "POST" });
   const server = await res.json();
   await done;
   const cpu = process.cpuUsage(cpu0);
@@ -84,7 +84,7 @@ try {
   out({ ready: true, clients: n, connect_seconds: seconds, extensions: extensionsOf(sockets[0]) });
   serveCommands(
     async (command) => {
-      if (command.cmd === "burst") return burst(Number(command.k));
+      if (command.cmd === "burst") return burst(Number(command.k), Number(command.size || 0));
       throw new Error(`unknown command ${command.cmd}`);
     },
     () => closeAll(sockets),

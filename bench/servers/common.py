@@ -5,7 +5,7 @@ access log, lifespan on; uvicorn's defaults otherwise, so uvloop, httptools and 
 when installed). A small ASGI wrapper answers `/bench/...` and hands everything else to the server's own app:
 
 - `GET  /bench/ping`            liveness, the process id
-- `POST /bench/fanout?k=K`      emit K events to the benchmark room, one after the other; answers once they are
+- `POST /bench/fanout?k=K&size=S`      emit K events to the benchmark room, one after the other; answers once they are
                                 queued, with `t0` (wall clock of the first emit, seconds) and `t1` (the last)
 - `GET  /bench/stats`           connections
 - `POST /bench/profile/start`   cProfile on (only with BENCH_PROFILE=1 in the environment)
@@ -30,7 +30,7 @@ import uvicorn
 
 SECRET = os.environ.get("BENCH_JWT_SECRET", "bench-secret-0123456789abcdef0123456789abcdef")
 FANOUT_ROOM = "order:ord_9f2c41"
-Fanout = Callable[[int], Awaitable[None]]
+Fanout = Callable[[int, int], Awaitable[None]]  # (events, message size in bytes; 0: the example's)
 
 
 class Control:
@@ -60,8 +60,9 @@ class Control:
             return 200, {"connections": self.connections()}
         if path == "/bench/fanout":
             k = int(query.get("k", "200"))
+            size = int(query.get("size", "0"))
             t0 = time.time()
-            await self.fanout(k)
+            await self.fanout(k, size)
             return 200, {"t0": t0, "t1": time.time(), "k": k}
         if path.startswith("/bench/profile/"):
             if os.environ.get("BENCH_PROFILE") != "1":

@@ -38,14 +38,18 @@ def main() -> None:
     # send as fast as their acks return: a throughput benchmark runs without them (BENCH_RATE_LIMITS=1 keeps them).
     if "rate_limits" in {f.name for f in dataclasses.fields(Settings)}:
         options["rate_limits"] = os.environ.get("BENCH_RATE_LIMITS") == "1"
+    # BENCH_WS_COMPRESS_ONCE=1: large messages compressed once for every recipient (server_no_context_takeover).
+    if os.environ.get("BENCH_WS_COMPRESS_ONCE") == "1":
+        options["ws_compress_once"] = True
     settings = Settings(**options)  # type: ignore[arg-type]
     app = build("rez_realtime", create, settings)
     payload = dict(EXAMPLES["order_status_update"][0])
     emit = app.events.order_status_update
 
-    async def fanout(k: int) -> None:
+    async def fanout(k: int, size: int) -> None:
+        body = {**payload, "message": "x" * size} if size else payload
         for _ in range(k):
-            await emit(payload)
+            await emit(body)
 
     app.asgi = Control(app.asgi, fanout, lambda: len(app.server.connections))
     run(uvicorn_config(app))

@@ -54,14 +54,18 @@ const http = createServer(async (req, res) => {
   if (url.pathname === "/bench/stats") return reply(200, { connections: io.engine.clientsCount });
   if (url.pathname === "/bench/fanout") {
     const k = Number(url.searchParams.get("k") || 200);
+    const size = Number(url.searchParams.get("size") || 0);
+    const body = size ? { ...PAYLOAD, message: "x".repeat(size) } : PAYLOAD;
     const t0 = Date.now() / 1000;
-    for (let i = 0; i < k; i++) io.to(FANOUT_ROOM).emit("order_status_update", PAYLOAD);
+    for (let i = 0; i < k; i++) io.to(FANOUT_ROOM).emit("order_status_update", body);
     return reply(200, { t0, t1: Date.now() / 1000, k });
   }
   if (!url.pathname.startsWith("/socket.io/")) reply(404, { error: `unknown ${url.pathname}` });
 });
 
-const io = new Server(http, { cors: { origin: "*" } });
+// BENCH_WS_DEFLATE=1: permessage-deflate on, from 1 KB up (ws's threshold, as eventcat's), for the deflate-on runs.
+const deflate = process.env.BENCH_WS_DEFLATE === "1" ? { perMessageDeflate: { threshold: 1024 } } : {};
+const io = new Server(http, { cors: { origin: "*" }, ...deflate });
 
 io.use((socket, next) => {
   try {

@@ -90,9 +90,10 @@ def main() -> None:
         )
         return {"ok": True}
 
-    async def fanout(k: int) -> None:
+    async def fanout(k: int, size: int) -> None:
+        body = {**PAYLOAD, "message": "x" * size} if size else PAYLOAD
         for _ in range(k):
-            await sio.emit("order_status_update", PAYLOAD, room=FANOUT_ROOM)
+            await sio.emit("order_status_update", body, room=FANOUT_ROOM)
 
     app = Control(socketio.ASGIApp(sio), fanout, lambda: len(users))
     run(config(app))
