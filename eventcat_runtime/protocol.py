@@ -30,6 +30,7 @@ import base64
 import binascii
 import logging
 import re
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -167,6 +168,39 @@ class _GuardedWebSocket:
         return data
 
 
+_PING = eio_packet.Packet(eio_packet.PING).encode()
+
+
+class _Drained:
+    """The queue of a socket whose packets all go through its WireSender: always empty, and a packet put into it is
+    a bug (upstream's send is replaced), logged rather than kept."""
+
+    def empty(self) -> bool:
+        return True
+
+    def qsize(self) -> int:
+        return 0
+
+    async def join(self) -> None:
+        return None
+
+    def task_done(self) -> None:
+        return None
+
+    def get_nowait(self) -> Any:
+        raise asyncio.QueueEmpty()
+
+    def put_nowait(self, item: Any) -> None:
+        if item is not None:
+            log.error("a packet queued on the fast path was dropped", extra={"packet": repr(item)[:100]})
+
+    async def put(self, item: Any) -> None:
+        self.put_nowait(item)
+
+
+_DRAINED = _Drained()
+
+
 def _is_packet(data: Any, kind: int, text: str | None = None) -> bool:
     try:
         pkt = eio_packet.Packet(encoded_packet=data)
@@ -202,6 +236,8 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
     connected: bool
     upgraded: bool
     upgrading: bool
+    queue: Any  # upstream's asyncio.Queue, or _DRAINED once the fast path serves the socket
+    last_ping: float | None
     # Long-polling requests in progress: the protocol allows one GET and one POST at a time.
     _polling = False
     _posting = False
@@ -351,6 +387,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             if pkt.packet_type == eio_packet.CLOSE:
                 return True
         self._queued = 0
+        self.queue = _DRAINED  # nothing is queued from now on: one shared empty queue rather than one per connection
         return False
 
     async def _close_websocket(self) -> None:
@@ -376,6 +413,31 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             await type(hooks)._eio_send_ping(self, hooks)
             return
         await super()._send_ping()
+
+    _ping_timer: asyncio.TimerHandle | None = None
+
+    def schedule_ping(self) -> None:
+        """The next PING after the ping interval, on a timer: upstream starts a task per connection that sleeps
+        through the interval (about 1 KB held by every idle connection). The Admin UI in development mode keeps
+        upstream's task, which it hooks to list the socket again before each ping."""
+        if not self.last_ping:
+            return  # a PING is out and its PONG not back yet
+        hooks = self.server.instrumentation
+        if hooks is not None and hooks.mode == "development":
+            super().schedule_ping()
+            return
+        self.last_ping = None
+        self._ping_timer = asyncio.get_running_loop().call_later(self.server.ping_interval, self._ping_due)
+
+    def _ping_due(self) -> None:
+        self._ping_timer = None
+        if self.closing or self.closed:
+            return
+        self.last_ping = time.time()
+        if self._sender is not None:
+            self._sender.send_data(_PING)
+        else:
+            self.server.start_background_task(self.send, eio_packet.Packet(eio_packet.PING))
 
     async def handle_get_request(self, environ: dict[str, Any]) -> Any:
         if self.closed and self.queue.empty():
@@ -444,6 +506,9 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         await super().receive(pkt)
 
     async def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        if self._ping_timer is not None:
+            self._ping_timer.cancel()
+            self._ping_timer = None
         await super().close(wait=wait, abort=abort, reason=reason)
         self.server.session_ended(self.sid)
 
@@ -629,6 +694,9 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
         self.awaiting_auth(sid, address)
         s.schedule_ping()
         if transport == "websocket":
+            # The request body reader python-engineio puts in every environ (a class made per request): a WebSocket
+            # never reads it, and the environ lives as long as the connection.
+            environ.pop("wsgi.input", None)
             ret = await s.handle_get_request(environ)
             if s.closed and sid in self.sockets:
                 del self.sockets[sid]

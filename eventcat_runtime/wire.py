@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,10 +51,23 @@ COMPRESS_SETTINGS = {"memLevel": 5}
 
 
 class ThresholdDeflate(PerMessageDeflate):
-    """permessage-deflate that sends single-frame messages under `threshold` bytes uncompressed."""
+    """permessage-deflate that sends single-frame messages under `threshold` bytes uncompressed, and makes its zlib
+    contexts when the first message needs one: a deflate stream holds about 32 KB and an inflate stream 7 KB for as
+    long as the connection lives, which most connections, sent only small messages, would never use."""
 
-    def __init__(self, threshold: int, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        threshold: int,
+        remote_no_context_takeover: bool,
+        local_no_context_takeover: bool,
+        remote_max_window_bits: int,
+        local_max_window_bits: int,
+        compress_settings: dict[Any, Any] | None = None,
+    ) -> None:
+        # Built as with no context either way, so that neither stream is made yet; the real choices are set after.
+        super().__init__(True, True, remote_max_window_bits, local_max_window_bits, compress_settings)
+        self.remote_no_context_takeover = remote_no_context_takeover
+        self.local_no_context_takeover = local_no_context_takeover
         self.threshold = threshold
         self._raw = False
 
@@ -65,7 +79,15 @@ class ThresholdDeflate(PerMessageDeflate):
             self._raw = frame.fin and len(frame.data) < self.threshold
         if self._raw:
             return frame
+        if not self.local_no_context_takeover and not hasattr(self, "encoder"):
+            self.encoder = zlib.compressobj(wbits=-self.local_max_window_bits, **self.compress_settings)
         return super().encode(frame)
+
+    def decode(self, frame: Frame, *, max_size: int | None = None) -> Frame:
+        first_compressed = frame.rsv1 and frame.opcode is not CONT and not hasattr(self, "decoder")
+        if first_compressed and not self.remote_no_context_takeover:  # the first compressed message from the client
+            self.decoder = zlib.decompressobj(wbits=-self.remote_max_window_bits)
+        return super().decode(frame, max_size=max_size)
 
 
 class ThresholdDeflateFactory(ServerPerMessageDeflateFactory):
@@ -303,6 +325,10 @@ class EventcatWebSocketProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
             return
         await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            # The upgrade request and its answer, parsed headers and all (about 4 KB), are not read again: uvicorn
+            # would keep them as long as the connection lives.
+            self.request = self.response = None  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
