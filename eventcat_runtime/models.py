@@ -27,7 +27,7 @@ from pydantic import (
     WrapValidator,
     field_validator,
 )
-from rfc3339_validator import validate_rfc3339
+from rfc3339_validator import RFC3339_REGEX
 from rfc3986_validator import validate_rfc3986
 
 NULLABLE_KEY = "x-nullable"
@@ -90,11 +90,27 @@ def _rfc3339(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     `2025-10-27 14:30Z`, `+0530` offsets or Unix times. The string is parsed here, so that strict validation of the
     JSON (which refuses strings for datetimes once a validator wraps them) gets a datetime."""
     if isinstance(value, str):
-        if not validate_rfc3339(value.upper()):  # as jsonschema checks it: RFC 3339 allows t and z
-            raise ValueError("not an RFC 3339 date-time with a timezone, e.g. 2025-10-27T14:30:00Z")
-        text = _FRACTION.sub(lambda m: m.group(1)[:7], value.upper().replace("Z", "+00:00"))
-        value = datetime.fromisoformat(text)
+        # As jsonschema checks it (rfc3339_validator: its pattern for the form; RFC 3339 allows t and z), with the
+        # calendar (a day the month has, no year 0) left to fromisoformat, which parses the text anyway.
+        text = value.upper()
+        if RFC3339_REGEX.match(text) is None:
+            raise ValueError(_NOT_RFC3339)
+        if text[-1] == "Z":
+            text = text[:-1] + "+00:00"
+        if "." in text:
+            text = _FRACTION.sub(_microseconds, text)
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_NOT_RFC3339) from None
     return handler(value)
+
+
+_NOT_RFC3339 = "not an RFC 3339 date-time with a timezone, e.g. 2025-10-27T14:30:00Z"
+
+
+def _microseconds(fraction: re.Match[str]) -> str:
+    return fraction.group(1)[:7]  # the dot and six digits: what datetime holds
 
 
 def _json_integer(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

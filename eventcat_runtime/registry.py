@@ -40,7 +40,20 @@ class RoomSpec:
 
     def address(self, values: Mapping[str, str]) -> str:
         """The concrete room name, e.g. order:ord_1 for {orderId: ord_1}."""
-        return _PARAM.sub(lambda m: str(values[m.group(1)]), self.pattern)
+        literals, params = self._pieces
+        if not params:
+            return self.pattern
+        out = [literals[0]]
+        for param, literal in zip(params, literals[1:], strict=True):
+            out.append(str(values[param]))
+            out.append(literal)
+        return "".join(out)
+
+    @cached_property
+    def _pieces(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The pattern split once: the literal text around each parameter, and the parameters in order."""
+        parts = _PARAM.split(self.pattern)  # literal, param, literal, ..., literal
+        return tuple(parts[0::2]), tuple(parts[1::2])
 
     @cached_property
     def matcher(self) -> re.Pattern[str]:

@@ -11,6 +11,7 @@ handler's exception escape.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import Counter
@@ -47,10 +48,14 @@ def _field_of(model: Any, wire_name: str) -> Any:
     """A field of a validated model by its wire name (alias), or None."""
     if not isinstance(model, BaseModel):
         return None
-    for name, info in type(model).model_fields.items():
-        if (info.alias or name) == wire_name:
-            return getattr(model, name)
-    return None
+    name = _attributes(type(model)).get(wire_name)
+    return getattr(model, name) if name is not None else None
+
+
+@functools.cache
+def _attributes(model: type[BaseModel]) -> dict[str, str]:
+    """A model's attribute names by wire name: looked up once per model, not per event."""
+    return {info.alias or name: name for name, info in model.model_fields.items()}
 
 
 def _declared_fields(model: Any) -> frozenset[str] | None:

@@ -126,13 +126,17 @@ def is_unicode(text: str) -> bool:
 def to_wire(payload: Any, model: Any) -> tuple[Any, Any]:
     """The JSON-ready dict to send, after validating it as the model; ValidationError if it does not match.
 
-    A model instance is dumped first (aliases, unset fields left out) and the dump validated again, so a model that
-    was mutated after construction, or built with model_construct, cannot slip through.
+    A model instance is dumped first (aliases, unset fields left out, nested models as dicts) and the dump validated
+    again, so a model that was mutated after construction, or built with model_construct, cannot slip through. The
+    dump keeps Python values (a datetime stays one), so strict validation checks their types without parsing text
+    again, and the validated model gives the JSON form: half the cost of a round trip through JSON text, with the
+    same result. Anything else (a dict, a list) is JSON to begin with, and validated as JSON.
     """
-    text = (
-        payload.model_dump_json(by_alias=True, exclude_unset=True)
-        if isinstance(payload, BaseModel)
-        else encode(payload)
-    )
+    if isinstance(payload, BaseModel):
+        validated = adapter(model).validate_python(payload.model_dump(by_alias=True, exclude_unset=True), strict=True)
+        if isinstance(validated, BaseModel):
+            return validated.model_dump(mode="json", by_alias=True, exclude_unset=True), validated
+        return to_jsonable_python(validated, by_alias=True), validated
+    text = encode(payload)
     validated = adapter(model).validate_json(text, strict=True)
     return json.loads(text), validated

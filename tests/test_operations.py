@@ -146,18 +146,19 @@ async def test_without_ack_one_error_per_retry_delay(server: LiveServer) -> None
 
 
 async def test_connection_limit_counts_every_event() -> None:
-    """--rate-connection 5/s: five events of different names pass, the sixth is refused whatever its name."""
-    async with running(rate_connection="5/s") as live:
+    """--rate-connection 5/3s: five events of different names pass, the sixth is refused whatever its name. (A
+    period of seconds, not 5/s: on a busy machine five round trips can take the 200 ms that refill a 5/s bucket.)"""
+    async with running(rate_connection="5/3s") as live:
         client = await live.connect()
         for event in ("subscribe", "unsubscribe", "subscribe", "unsubscribe", "subscribe"):
             assert (await ack_of(client, event, subscribe())).get("ok") is True
         error = rate_limited(await ack_of(client, "unsubscribe", subscribe()))
         assert error["details"]["scope"] == "connection", error
-        # At most one token's interval (1/5 s); how much of it is left depends on how fast the five went through.
-        assert 0 < error["details"]["retryAfterMs"] <= 200, error
+        # At most one token's interval (3/5 s); how much of it is left depends on how fast the five went through.
+        assert 0 < error["details"]["retryAfterMs"] <= 600, error
         # Unknown names are limited too (and still answered UNKNOWN_EVENT once there is a token).
         rate_limited(await ack_of(client, "no_such_event", {}))
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.65)
         ack = await ack_of(client, "no_such_event", {})
         assert ack["error"]["code"] == "UNKNOWN_EVENT", ack
 
