@@ -667,6 +667,31 @@ async def test_admin_namespace_lists_connected_sockets(server: LiveServer) -> No
         await sio.disconnect()
 
 
+async def test_admin_counts_what_the_fast_path_writes(server: LiveServer) -> None:
+    """The Admin UI's byte and packet counts (upstream counts them in python-engineio's writer, which the fast path
+    replaces): 50 events of 2 KB to one WebSocket client show in the next `server_stats` as at least 100 KB out."""
+    client = await server.connect()  # on the fast path (LiveServer.connect checks)
+    sio, _ = await _admin_socket(server, {"username": ADMIN[0], "password": ADMIN[1]})
+    stats: list[dict[str, Any]] = []
+    sio.on("server_stats", lambda payload: stats.append(payload), namespace="/admin")
+    try:
+        for _ in range(50):
+            await server.app.server.sio.emit("bulk", "x" * 2000, to=client.sid)
+        await server.barrier(client)
+        counted = {"bytesOut": 0, "packetsOut": 0}
+        deadline = time.monotonic() + 10
+        while counted["bytesOut"] < 100_000 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            counted = {"bytesOut": 0, "packetsOut": 0}
+            for payload in stats:
+                for item in payload["aggregatedEvents"]:
+                    if item["type"] in counted:
+                        counted[item["type"]] += item["count"]
+        assert counted["bytesOut"] >= 100_000 and counted["packetsOut"] >= 50, (counted, stats[-1:])
+    finally:
+        await sio.disconnect()
+
+
 async def test_admin_is_off_without_credentials(live: LiveServer) -> None:
     """The session's server has no admin credentials: /admin says how to turn it on; the namespace refuses."""
     async with httpx.AsyncClient(base_url=live.url, timeout=5) as http:
