@@ -67,7 +67,15 @@ UPSTREAM = {
         "435b68cabdb5e801",
     ),
     "socketio BaseManager.get_participants": (socketio.AsyncManager.get_participants, "7d78ad681c95de5b"),
-    # The fast delivery path (wire.py, ConnectedOnlyManager.emit, EngineIOSocket._fast_websocket).
+    # The fast delivery path (wire.py, ConnectedOnlyManager.emit, EngineIOSocket._fast_websocket, JsonFirstPacket).
+    "socketio Packet.__init__ (JsonFirstPacket passes binary=False for a payload that encodes)": (
+        sio_packet.Packet.__init__,
+        "5fe2fa797e082c1d",
+    ),
+    "socketio Packet.encode (its header copied into JsonFirstPacket.encode)": (
+        sio_packet.Packet.encode,
+        "513c45be75181da2",
+    ),
     "socketio AsyncManager.emit (copied into ConnectedOnlyManager.emit)": (
         socketio.AsyncManager.emit,
         "01ccd5b82b4f955e",
@@ -240,3 +248,29 @@ def test_the_sans_io_websocket_protocol_exposes_what_wire_reads() -> None:
         assert hasattr(protocol, name), name
     assert hasattr(protocol.conn, "handshake_exc") and protocol.conn.handshake_exc is None
     assert isinstance(protocol.logger, logging.Logger)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "namespace", "id"),
+    [
+        (sio_packet.EVENT, ["note", {"text": "héllo ☃", "n": [1, 2.5, None, True]}], None, None),
+        (sio_packet.EVENT, ["note", {"a": {"b": [{"c": "d"}]}}, "1-0"], "/chat", 12),
+        (sio_packet.ACK, [{"ok": True}], "/", 0),
+        (sio_packet.EVENT, ["file", {"blob": b"\x00\x01", "name": "a"}], "/chat", 3),
+        (sio_packet.ACK, [b"raw"], None, 7),
+        (sio_packet.CONNECT, {"sid": "abc"}, "/admin", None),
+        (sio_packet.CONNECT_ERROR, {"message": "Invalid namespace"}, None, None),
+        (sio_packet.DISCONNECT, None, "/chat", None),
+    ],
+)
+def test_the_json_first_packet_encodes_as_upstream(kind: int, data: Any, namespace: str | None, id: int | None) -> None:
+    """Byte for byte python-socketio's encoding, binary attachments included, and its type after the scan."""
+    ours = protocol.JsonFirstPacket(kind, data=data, namespace=namespace, id=id)
+    theirs = sio_packet.Packet(kind, data=data, namespace=namespace, id=id)
+    assert ours.packet_type == theirs.packet_type
+    assert ours.encode() == theirs.encode()
+    ours.data = {"changed": True}  # a payload set later (the CONNECT reply's pid) is what goes out
+    theirs.data = {"changed": True}
+    assert ours.encode() == theirs.encode()
+    decoded = protocol.JsonFirstPacket(encoded_packet='2/chat,5["a",{"b":1}]')
+    assert (decoded.namespace, decoded.id, decoded.data) == ("/chat", 5, ["a", {"b": 1}])
