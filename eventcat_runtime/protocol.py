@@ -305,7 +305,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
 
     async def _fast_websocket(self, ws: _GuardedWebSocket, sender: wire.WireSender, hooks: Any) -> None:
         """Upstream's `_websocket_handler` (python-engineio 4.15.1) with the WireSender in place of its writer task,
-        and the read deadline as a timer rather than a task per message."""
+        and no task per message read."""
         server = self.server
         if hooks is not None:  # the Admin UI's counters, as upstream's instrumentation keeps them
             buffer = hooks.event_buffer
@@ -369,9 +369,11 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
             await self.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
 
     async def _read(self, ws: _GuardedWebSocket, hooks: Any) -> Any:
+        # No deadline per read (upstream's wait_for made a task per message): a client that goes silent misses its
+        # PONG, python-engineio's service task closes the session, and the close ends this read; during an upgrade
+        # _GuardedWebSocket.wait has its own deadline.
         server = self.server
-        async with asyncio.timeout(server.ping_interval + server.ping_timeout):
-            data = await ws.wait()
+        data = await ws.wait()
         if data and len(data) > server.max_http_buffer_size:
             raise ValueError("packet is too large")
         if hooks is not None:
