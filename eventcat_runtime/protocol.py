@@ -663,8 +663,7 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
         """Upstream's handshake (python-engineio 4.15.1, `AsyncServer._handle_connect`) with eventcat's socket class,
         a 400 without a `transport` (Engine.IO protocol: the query MUST name it; upstream assumes polling), 429 past
         the per-address cap of sessions not authenticated yet, and `pingInterval` in whole milliseconds."""
-        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-        if "transport" not in query:
+        if "transport" not in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")):
             return self._bad_request("Transport unknown")
         address = str(environ.get("REMOTE_ADDR", ""))
         cap = self.max_pending_per_address
@@ -693,6 +692,7 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
             },
         )
         await s.send(pkt)
+        del pkt  # this frame lives as long as a WebSocket does: nothing it no longer needs is kept in it
         ret = await self._trigger_event("connect", sid, environ, run_async=False)
         if ret is not None and ret is not True:
             del self.sockets[sid]

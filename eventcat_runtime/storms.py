@@ -7,9 +7,9 @@ step.
 
 from __future__ import annotations
 
+import bisect
 import random
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 
@@ -19,14 +19,15 @@ class ReconnectGuard:
     period_seconds: float = 60.0
     base_delay_ms: int = 1000
     max_delay_ms: int = 60_000
-    _attempts: dict[str, deque[float]] = field(default_factory=dict)
+    # Each user's recent attempts, oldest first: a list (a deque's first block alone is about 600 bytes, and there
+    # is one per user who connected within the period).
+    _attempts: dict[str, list[float]] = field(default_factory=dict)
 
     def attempt(self, user_id: str) -> tuple[int, int | None]:
         """Record a connection attempt; returns (recent attempts, backoff in ms or None when within the limit)."""
         now = time.monotonic()
-        recent = self._attempts.setdefault(user_id, deque())
-        while recent and now - recent[0] > self.period_seconds:
-            recent.popleft()
+        recent = self._attempts.setdefault(user_id, [])
+        del recent[: bisect.bisect_left(recent, now - self.period_seconds)]  # older than the period
         recent.append(now)
         count = len(recent)
         if count <= self.limit:

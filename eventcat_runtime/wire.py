@@ -281,6 +281,73 @@ def missing_internals() -> list[str]:
     return missing
 
 
+class Inbox:
+    """What uvicorn's protocol asks of its receive queue (`put_nowait`, `get`, `empty`), for one reader.
+
+    An asyncio.Queue keeps three deques and an Event (about 3 KB with their blocks) for as long as the connection
+    lives; the queue here rarely holds more than one message, since uvicorn stops reading once one waits."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Any:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
+class Gate:
+    """What uvicorn's protocol asks of its `writable` Event (`set`, `clear`, `is_set`, `wait`), without the deque an
+    asyncio.Event keeps for its waiters (the one waiter is a sender whose transport is paused)."""
+
+    __slots__ = ("_open", "_waiters")
+
+    def __init__(self) -> None:
+        self._open = True
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._open
+
+    def set(self) -> None:
+        self._open = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._open = False
+
+    async def wait(self) -> None:
+        if self._open:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        await waiter
+
+
 class EventcatWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's sans-I/O WebSocket protocol with eventcat's deflate threshold, refusals answered, and a stalled
     close aborted. Made by `protocol_class`, which sets the class attributes."""
@@ -297,6 +364,8 @@ class EventcatWebSocketProtocol(WebSocketsSansIOProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Gate()  # type: ignore[assignment]
         frames = self.frames_logger
         if config.ws_per_message_deflate:
             # As uvicorn builds it, but for the extension factory.
@@ -327,8 +396,12 @@ class EventcatWebSocketProtocol(WebSocketsSansIOProtocol):
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # The upgrade request and its answer, parsed headers and all (about 4 KB), are not read again: uvicorn
-            # would keep them as long as the connection lives.
+            # would keep them as long as the connection lives, and websockets' parser keeps the request in its frame
+            # (its headers are emptied here).
+            self.request.headers.clear()
             self.request = self.response = None  # type: ignore[assignment]
+            # Nor the scope's copy of the request headers: python-engineio's environ, made from them, has them all.
+            self.scope["headers"] = []
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
