@@ -9,6 +9,7 @@ tests/test_hostile_input.py and tests/test_protocol_conformance.py.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
 import logging
@@ -274,3 +275,35 @@ def test_the_json_first_packet_encodes_as_upstream(kind: int, data: Any, namespa
     assert ours.encode() == theirs.encode()
     decoded = protocol.JsonFirstPacket(encoded_packet='2/chat,5["a",{"b":1}]')
     assert (decoded.namespace, decoded.id, decoded.data) == ("/chat", 5, ["a", {"b": 1}])
+
+
+def test_the_inbox_and_the_gate_answer_everything_uvicorn_asks_of_its_queue_and_event() -> None:
+    """wire.py swaps uvicorn's receive queue and `writable` event for lighter ones: every method uvicorn's protocol
+    calls on them (read from its source) exists on the stand-ins, and both are replaced where uvicorn makes them."""
+    source = inspect.getsource(WebSocketsSansIOProtocol)
+    for attribute, stand_in in (("queue", wire.Inbox), ("writable", wire.Gate)):
+        used = set(re.findall(rf"self\.{attribute}\.(\w+)\(", source))
+        assert used, attribute
+        missing = [name for name in used if not hasattr(stand_in, name)]
+        assert missing == [], (attribute, missing)
+        assert re.search(rf"self\.{attribute}(: [^=]+)? = asyncio\.", source), f"uvicorn no longer makes {attribute} so"
+
+
+async def test_the_inbox_and_the_gate_behave_as_a_queue_and_an_event() -> None:
+    inbox = wire.Inbox()
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    assert not waiting.done() and inbox.empty()
+    inbox.put_nowait("a")
+    inbox.put_nowait("b")
+    assert await waiting == "a" and inbox.qsize() == 1 and await inbox.get() == "b" and inbox.empty()
+    gate = wire.Gate()
+    assert gate.is_set()
+    await gate.wait()
+    gate.clear()
+    blocked = asyncio.ensure_future(gate.wait())
+    await asyncio.sleep(0)
+    assert not blocked.done()
+    gate.set()
+    await blocked
+    assert gate.is_set()
