@@ -297,6 +297,7 @@ class EngineIOSocket(eio_socket.AsyncSocket):  # type: ignore[misc]
         sender = None
         if server.fast_delivery:
             sender = wire.sender_for(getattr(ws, "asgi_send", None), server.flusher, server.max_queued_bytes)
+        server.websocket_paths["fast" if sender is not None else "stock"] += 1
         if sender is not None:
             return await self._fast_websocket(guarded, sender, hooks)
         if hooks is not None:  # the Admin UI's byte and packet counts (admin.Instrumentation), this server's only
@@ -575,6 +576,8 @@ class EngineIOServer(engineio.AsyncServer):  # type: ignore[misc]
                 ", ".join(missing),
             )
         self.flusher = wire.Flusher()
+        # WebSocket sessions served so far by each delivery path (eventcat_websocket_sessions_total{path}).
+        self.websocket_paths: Counter[str] = Counter({"fast": 0, "stock": 0})
         self.handshake_timeout: float = 10.0
         self.max_pending_per_address: int = 128
         self.on_protocol_error: Callable[[str, ProtocolError], None] | None = None
