@@ -26,7 +26,7 @@ import hmac
 import html
 import logging
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,8 +42,12 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .monitor import Direction
+
 if TYPE_CHECKING:
     from .server import EventServer
+
+EventKey = tuple[Direction, str]
 
 log = logging.getLogger("eventcat.admin")
 
@@ -259,23 +263,23 @@ class _Protected:
 
 
 class EventRates:
-    """Events per second over the last minute, from the server's own counters sampled every few seconds."""
+    """Events per second over the last minute, from the server's own totals sampled every few seconds."""
 
     def __init__(self, server: EventServer, interval: float = 5.0, window: float = 60.0) -> None:
         self.server = server
         self.interval = interval
         self.window = window
-        self.samples: deque[tuple[float, Counter[str]]] = deque()
+        self.samples: deque[tuple[float, dict[EventKey, int]]] = deque()
         self._task: asyncio.Task[None] | None = None
 
     def sample(self) -> None:
         now = time.monotonic()
-        self.samples.append((now, Counter(self.server.stats)))
+        self.samples.append((now, self.server.counts.event_totals()))
         while len(self.samples) > 1 and self.samples[1][0] <= now - self.window:
             self.samples.popleft()
 
-    def rates(self) -> tuple[float, dict[str, float]]:
-        """(seconds covered, stats key -> per second) between the oldest sample in the window and now."""
+    def rates(self) -> tuple[float, dict[EventKey, float]]:
+        """(seconds covered, (direction, event) -> per second) between the oldest sample in the window and now."""
         now = time.monotonic()
         if not self.samples:
             return 0.0, {}
@@ -283,7 +287,7 @@ class EventRates:
         elapsed = now - start
         if elapsed <= 0:
             return 0.0, {}
-        current = self.server.stats
+        current = self.server.counts.event_totals()
         return elapsed, {key: (count - old.get(key, 0)) / elapsed for key, count in current.items()}
 
     async def _run(self) -> None:
@@ -360,19 +364,18 @@ class Admin:
         )
         seconds, per_second = self.rates.rates()
         events: list[dict[str, Any]] = []
+        totals = server.counts.event_totals()
         for name, spec in server.registry.events.items():
-            key = f"{'in' if spec.inbound else 'out'}:{name}"
+            direction: Direction = "in" if spec.inbound else "out"
             events.append(
                 {
                     "event": name,
-                    "direction": "in" if spec.inbound else "out",
-                    "total": server.stats.get(key, 0),
-                    "perSecond": round(per_second.get(key, 0.0), 3),
+                    "direction": direction,
+                    "total": totals.get((direction, name), 0),
+                    "perSecond": round(per_second.get((direction, name), 0.0), 3),
                 }
             )
-        refusals = {
-            key.split(":", 1)[1]: count for key, count in sorted(server.stats.items()) if key.startswith("refused:")
-        }
+        refusals = dict(sorted(server.counts.refusals().items()))
         return {
             "catalog": server.registry.catalog,
             "version": server.registry.version,

@@ -29,7 +29,7 @@ from .handlers import HandlerBase, handler_class
 from .http import create_http_app
 from .limits import JsonLimits
 from .metrics import Metrics, metrics_route
-from .policy import InMemoryPolicy, RedisPolicy
+from .policy import GrantPolicy, InMemoryPolicy, RedisPolicy
 from .protocol import GuardedASGIApp
 from .publisher import log_key
 from .ratelimit import Rate, RateLimiter, RateLimits
@@ -54,7 +54,7 @@ class App:
     server: EventServer
     events: Any  # the package's typed emitter (`Events`)
     handlers: Any  # what the factory returned: the app's EventHandlers subclass
-    policy: InMemoryPolicy
+    policy: GrantPolicy
     asgi: Any = None
     metrics: Metrics | None = None
     admin: Admin | None = None
@@ -93,7 +93,7 @@ def recovery_window(registry: Registry, settings: Settings) -> float | None:
     return settings.recovery_window or registry.recovery_window
 
 
-def recovery_for(registry: Registry, settings: Settings) -> tuple[Recovery, InMemoryPolicy]:
+def recovery_for(registry: Registry, settings: Settings) -> tuple[Recovery, GrantPolicy]:
     """In memory for one process; in Redis (log as a Stream, sessions, grants) when several share the work. Without
     a recovery window the log only carries events between nodes (scale-out): nothing is replayed."""
     guard = ReconnectGuard(limit=settings.reconnect_limit)

@@ -3,46 +3,43 @@
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from .policy import Principal
+from .connection import Connection, event_holder
+from .policy import Principal, RoomPolicy
+from .registry import Registry
+from .rooms import require_ids
 
-if TYPE_CHECKING:
-    from .server import EventServer
+# Connection lives in connection.py; it is importable from here, where generated code and tests have found it.
+__all__ = ["Connection", "EventContext", "HandlerBase", "RoomOperations", "handler_class"]
 
 
-@dataclass
-class Connection:
-    """One authenticated connection: who it is, and which rooms it holds for what reason."""
-
-    sid: str
-    user: Principal
-    # room -> the reasons it is held ("auth", "channel:orders", "event:join_ticket"); left when none remain.
-    holds: dict[str, set[str]] = field(default_factory=dict)
-    # channel -> the rooms it entered.
-    subscriptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Socket.IO connection state recovery: the private session id given in the CONNECT reply.
-    pid: str = ""
-    # Whether this connection got its previous session back (within the window), and the channels it was put
-    # back in (recovered, or restored from the user's subscriptions).
-    recovered: bool = False
-    restored_channels: tuple[str, ...] = ()
-    # Set at connect: what to restore and replay (see recovery.Plan), and, for a client reconnecting too often,
-    # (attempts, backoff in ms).
-    plan: Any = None
-    throttled: tuple[int, int] | None = None
+class RoomOperations(Protocol):
+    """What a handler's context asks of the server (EventServer), on the connection it belongs to."""
 
     @property
-    def rooms(self) -> list[str]:
-        return sorted(self.holds)
+    def registry(self) -> Registry: ...
+
+    @property
+    def policy(self) -> RoomPolicy: ...
+
+    async def subscribe(self, conn: Connection, channel: str) -> list[str]: ...
+
+    async def unsubscribe(self, conn: Connection, channel: str) -> list[str]: ...
+
+    async def enter_checked(self, conn: Connection, room: str, holder: str) -> None: ...
+
+    async def leave(self, conn: Connection, room: str) -> None: ...
+
+    async def may_enter(self, conn: Connection, room: str) -> bool: ...
 
 
 @dataclass
 class EventContext:
     """What a handler knows besides the payload: the connection, its user, and room operations on it."""
 
-    server: EventServer
+    server: RoomOperations
     connection: Connection
     event: str
     # Whether the client passed an ack callback (the handler's return value answers it).
@@ -70,7 +67,7 @@ class EventContext:
 
     async def enter(self, room: str) -> None:
         """Enter a concrete room after the room policy allows it (FORBIDDEN otherwise)."""
-        await self.server.enter_checked(self.connection, room, f"event:{self.event}")
+        await self.server.enter_checked(self.connection, room, event_holder(self.event))
 
     async def leave(self, room: str) -> None:
         await self.server.leave(self.connection, room)
@@ -82,8 +79,6 @@ class EventContext:
     async def allowed(self, room: str, **params: str) -> bool:
         """Whether the room policy lets this user into a declared room with these parameters, e.g.
         `await ctx.allowed("support_ticket", ticketId=ticket_id)`: the check `enters` makes, for any id."""
-        from .server import require_ids
-
         spec = self.server.registry.rooms[room]
         require_ids(room, params)
         return await self.server.policy.may_enter(self.user, spec, params)

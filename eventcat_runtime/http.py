@@ -15,7 +15,6 @@ Operations routes (`/metrics` from metrics.py, `/admin` from admin.py) and middl
 from __future__ import annotations
 
 import hmac
-import inspect
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -27,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .errors import ErrorCode, OutboundValidationError, now_iso
-from .policy import InMemoryPolicy
+from .policy import GrantPolicy
 from .server import EventServer
 
 # The largest body the publish API and /grants read: far above any catalog payload, far below what hurts.
@@ -147,13 +146,12 @@ def create_http_app(
         if unknown:
             return _error(422, ErrorCode.VALIDATION_ERROR, "not rooms of this API", rooms=unknown)
         policy = server.policy
-        if not isinstance(policy, InMemoryPolicy):
+        if not isinstance(policy, GrantPolicy):
             return _error(501, ErrorCode.INTERNAL_ERROR, "grants are managed by the configured room policy")
-        # InMemoryPolicy grants at once; RedisPolicy (scale-out) returns a coroutine.
-        change: Any = policy.grant if request.method == "POST" else policy.revoke
-        done = change(user, rooms)
-        if inspect.isawaitable(done):
-            await done
+        if request.method == "POST":
+            await policy.add_grants(user, rooms)
+        else:
+            await policy.remove_grants(user, rooms)
         if request.method == "DELETE":
             await server.revoke(user, rooms)
         return Response(status_code=204)

@@ -28,7 +28,7 @@ plus the process collector's `process_cpu_seconds_total`, `process_resident_memo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .monitor import Monitor
+from .monitor import Monitor, Total
 from .protocol import PROTOCOL_ERROR_KINDS
 
 if TYPE_CHECKING:
@@ -47,19 +47,17 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # what Prometheus scr
 OTHER = "(other)"
 # Handler latency, in seconds: a validated event with an in-memory handler takes well under a millisecond.
 BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
-# Counts EventServer.stats already keeps: stats key -> (metric name, help).
-_PLAIN = {
+# Totals the server already keeps (monitor.Counts): total -> (metric name, help).
+_PLAIN: dict[Total, tuple[str, str]] = {
     "connects": ("eventcat_connects", "Connections accepted (authenticated)."),
     "recovered": ("eventcat_recovered", "Sessions recovered within the recovery window."),
     "replayed": ("eventcat_replayed_events", "Events replayed to reconnecting clients."),
     "replay_expired": ("eventcat_replay_expired", "Reconnections that came too late for a replay."),
     "throttled": ("eventcat_reconnect_throttled", "Connections told to back off for reconnecting too often."),
 }
-_BY_EVENT = {
-    "in": ("eventcat_events_in", "Client events accepted and handled, by event."),
-    "out": ("eventcat_events_out", "Server events sent, by event (once per publish, whatever the fan-out)."),
-    "dropped": ("eventcat_outbound_dropped", "Outbound events dropped because the payload did not match the catalog."),
-}
+_IN = ("eventcat_events_in", "Client events accepted and handled, by event.")
+_OUT = ("eventcat_events_out", "Server events sent, by event (once per publish, whatever the fan-out).")
+_DROPPED = ("eventcat_outbound_dropped", "Outbound events dropped because the payload did not match the catalog.")
 
 
 class _StatsCollector:
@@ -70,43 +68,43 @@ class _StatsCollector:
 
     def collect(self) -> Iterable[Metric]:
         server = self.metrics.server
-        stats = server.stats
+        counts = server.counts
         yield GaugeMetricFamily("eventcat_connections", "Open connections.", value=len(server.connections))
         yield GaugeMetricFamily("eventcat_rooms", "Rooms with at least one connection.", value=self.metrics.rooms())
         yield GaugeMetricFamily(
             "eventcat_replay_log_entries", "Events in the replay log.", value=max(self.metrics.log_size, 0)
         )
         for key, (name, help_text) in _PLAIN.items():
-            yield CounterMetricFamily(name, help_text, value=stats.get(key, 0))
+            yield CounterMetricFamily(name, help_text, value=counts.total(key))
         auth = CounterMetricFamily("eventcat_auth_failures", "Connections refused at authentication.", labels=["code"])
-        for key, count in self._prefixed("auth_refused"):
-            auth.add_metric([key], count)
+        for code, count in counts.auth_refusals().items():
+            auth.add_metric([code], count)
         yield auth
         protocol = CounterMetricFamily(
             "eventcat_protocol_errors", "Client input refused by the protocol layer, by kind.", labels=["kind"]
         )
+        protocol_errors = counts.protocol_errors()
         for kind in PROTOCOL_ERROR_KINDS:
-            protocol.add_metric([kind], stats.get(f"protocol_error:{kind}", 0))
-        for kind, count in self._prefixed("protocol_error"):
+            protocol.add_metric([kind], protocol_errors.get(kind, 0))
+        for kind, count in protocol_errors.items():
             if kind not in PROTOCOL_ERROR_KINDS:
                 protocol.add_metric([kind], count)
         yield protocol
         outbound = [name for name, spec in server.registry.events.items() if not spec.inbound]
         inbound = [name for name, spec in server.registry.events.items() if spec.inbound]
-        for prefix, (name, help_text) in _BY_EVENT.items():
+        by_event = (
+            (_IN, counts.events("in"), inbound),
+            (_OUT, counts.events("out"), outbound),
+            (_DROPPED, counts.dropped_events(), outbound),
+        )
+        for (name, help_text), totals, catalog_events in by_event:
             family = CounterMetricFamily(name, help_text, labels=["event"])
-            counts = dict(self._prefixed(prefix))
-            for event in inbound if prefix == "in" else outbound:
-                family.add_metric([event], counts.pop(event, 0))
-            for event, count in counts.items():
+            # Every catalog event, 0 until it happens; then any other name counted (none, for a valid catalog).
+            for event in catalog_events:
+                family.add_metric([event], totals.pop(event, 0))
+            for event, count in totals.items():
                 family.add_metric([event], count)
             yield family
-
-    def _prefixed(self, prefix: str) -> Iterator[tuple[str, int]]:
-        head = prefix + ":"
-        for key, count in list(self.metrics.server.stats.items()):
-            if key.startswith(head):
-                yield key[len(head) :], count
 
 
 class Metrics(Monitor):

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .outbound import Publisher
 from .refusals import fill_roles
 from .registry import EventFill
-
-if TYPE_CHECKING:
-    from .server import EventServer
 
 log = logging.getLogger("eventcat.notices")
 
 
-async def notify(server: EventServer, sid: str, fill: EventFill | None, **values: Any) -> bool:
+async def notify(server: Publisher, sid: str, fill: EventFill | None, **values: Any) -> bool:
     """Send the notice to one connection, if the catalog declares it; an invalid payload is logged, not raised."""
     if fill is None:
         return False

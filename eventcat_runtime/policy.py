@@ -39,28 +39,19 @@ class RoomPolicy(Protocol):
         ...
 
 
-class InMemoryPolicy:
-    """The embedded default: grants held in memory, added and revoked by the backend or carried by the token."""
-
-    def __init__(self) -> None:
-        self._grants: defaultdict[str, set[str]] = defaultdict(set)
-
-    def grant(self, user_id: str, rooms: Iterable[str]) -> None:
-        self._grants[user_id].update(rooms)
-
-    def revoke(self, user_id: str, rooms: Iterable[str]) -> None:
-        held = self._grants.get(user_id)
-        if held is not None:
-            held.difference_update(rooms)
-            if not held:
-                del self._grants[user_id]
-
-    def granted(self, user: Principal) -> set[str]:
-        return self._grants.get(user.user_id, set()) | user.rooms
+class GrantPolicy:
+    """The catalog's rules (above) over grants kept somewhere; a subclass says where. The grant store is async
+    throughout, whichever store it is: the publish API's `/grants` awaits `add_grants` and `remove_grants`."""
 
     async def granted_now(self, user: Principal) -> set[str]:
-        """The rooms granted to the user, wherever grants are kept."""
-        return self.granted(user)
+        """The rooms granted to the user, wherever grants are kept (the token's `rooms` claim included)."""
+        raise NotImplementedError
+
+    async def add_grants(self, user_id: str, rooms: Iterable[str]) -> None:
+        raise NotImplementedError
+
+    async def remove_grants(self, user_id: str, rooms: Iterable[str]) -> None:
+        raise NotImplementedError
 
     async def may_enter(self, user: Principal, room: RoomSpec, params: Mapping[str, str]) -> bool:
         if room.access == "server":
@@ -82,23 +73,53 @@ class InMemoryPolicy:
         return sorted(values)
 
 
-class RedisPolicy(InMemoryPolicy):
+class InMemoryPolicy(GrantPolicy):
+    """The embedded default: grants held in memory, added and revoked by the backend or carried by the token."""
+
+    def __init__(self) -> None:
+        self._grants: defaultdict[str, set[str]] = defaultdict(set)
+
+    # `grant` and `revoke` change the memory at once: code that holds this policy (an app, a test) calls them
+    # directly; the async grant store methods are the same operations.
+    def grant(self, user_id: str, rooms: Iterable[str]) -> None:
+        self._grants[user_id].update(rooms)
+
+    def revoke(self, user_id: str, rooms: Iterable[str]) -> None:
+        held = self._grants.get(user_id)
+        if held is not None:
+            held.difference_update(rooms)
+            if not held:
+                del self._grants[user_id]
+
+    def granted(self, user: Principal) -> set[str]:
+        return self._grants.get(user.user_id, set()) | user.rooms
+
+    async def granted_now(self, user: Principal) -> set[str]:
+        return self.granted(user)
+
+    async def add_grants(self, user_id: str, rooms: Iterable[str]) -> None:
+        self.grant(user_id, rooms)
+
+    async def remove_grants(self, user_id: str, rooms: Iterable[str]) -> None:
+        self.revoke(user_id, rooms)
+
+
+class RedisPolicy(GrantPolicy):
     """The same rules with grants in Redis sets, so that every node of a scale-out sees them."""
 
     def __init__(self, redis: Any, prefix: str) -> None:
-        super().__init__()
         self.redis = redis
         self.prefix = prefix
 
     def _key(self, user_id: str) -> str:
         return f"{self.prefix}:grants:{user_id}"
 
-    async def grant(self, user_id: str, rooms: Iterable[str]) -> None:  # type: ignore[override]
+    async def add_grants(self, user_id: str, rooms: Iterable[str]) -> None:
         rooms = list(rooms)
         if rooms:
             await self.redis.sadd(self._key(user_id), *rooms)
 
-    async def revoke(self, user_id: str, rooms: Iterable[str]) -> None:  # type: ignore[override]
+    async def remove_grants(self, user_id: str, rooms: Iterable[str]) -> None:
         rooms = list(rooms)
         if rooms:
             await self.redis.srem(self._key(user_id), *rooms)

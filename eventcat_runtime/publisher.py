@@ -14,7 +14,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from pydantic import BaseModel
 
-from .emitter import Delivered, outbound_spec, targets, validate_outbound
+from .outbound import Delivered, outbound_spec, targets, validate_outbound
 from .registry import Registry
 from .replay import RedisLog
 

@@ -12,29 +12,21 @@ and a cut-off for connections that keep going over.
   would otherwise be flooded back).
 - A connection refused `abuse.count` times within `abuse.period` is sent the catalog's close event (reason
   `rate_limited`), when it has one, and closed.
+
+The limiter only decides (`RateLimiter.decide` returns a `RateDecision`); the server answers, counts and closes.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import math
 import re
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from .errors import ErrorCode, EventError
-from .notices import notify
 from .registry import Registry
-
-if TYPE_CHECKING:
-    from .handlers import Connection
-    from .server import EventServer
-
-log = logging.getLogger("eventcat.ratelimit")
 
 _RATE = re.compile(r"^\s*([1-9][0-9]*)\s*/\s*([1-9][0-9]*)?\s*(s|min|h)\s*$")
 _UNITS = {"s": 1, "min": 60, "h": 3600}
@@ -127,14 +119,37 @@ class _State:
         self.cut = False
 
 
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    """What to do with one client event: let it through (`error` None), or refuse it, and how."""
+
+    error: EventError | None = None
+    # What the refusal is counted under: the event, or OTHER for a name the catalog does not know.
+    label: str = OTHER
+    # Which limit it was over: the event's own (`event`) or the connection's (`connection`).
+    scope: str = "event"
+    # Whether this refusal is the first for a second (logged; the rest of a flood is not).
+    first: bool = False
+    # Without an ack: whether to send the error event (once per event name and retry delay, not per dropped event).
+    tell: bool = False
+    # The connection crossed the abuse limit: tell it why and close it.
+    disconnect: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.error is None
+
+
+ALLOWED = RateDecision()
+
+
 class RateLimiter:
-    """Per-connection token buckets. `check` is synchronous and cheap; `refuse` answers and counts a refusal."""
+    """Per-connection token buckets. `check` and `decide` are synchronous and cheap."""
 
     def __init__(self, limits: RateLimits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self.clock = clock
         self._states: dict[str, _State] = {}
-        self._closing: set[asyncio.Task[Any]] = set()
 
     def check(self, sid: str, event: str) -> EventError | None:
         """Take a token for this event (and one of the connection's); the refusal when either is empty."""
@@ -198,52 +213,21 @@ class RateLimiter:
             return True
         return False
 
-    async def refuse(
-        self, server: EventServer, conn: Connection, event: str, error: EventError, wants_ack: bool
-    ) -> list[Any]:
-        """Answer a refused event (the ack's arguments), count it, and close the connection when it is abuse."""
-        state = self._states.get(conn.sid) or _State()
+    def decide(self, sid: str, event: str, *, wants_ack: bool, known: bool) -> RateDecision:
+        """Take this event's tokens; a refusal is recorded and says how to answer it. `known`: the catalog has
+        an event of that name (a made-up name is counted and told under OTHER)."""
+        error = self.check(sid, event)
+        if error is None:
+            return ALLOWED
+        state = self._states.get(sid) or _State()
         now = self.clock()
-        known = event if event in server.registry.events else OTHER
+        label = event if known else OTHER
         scope = str(error.details["scope"]) if isinstance(error.details, dict) else "event"
-        server.stats[f"refused:{error.code}"] += 1
-        server.monitor.refused(known, str(error.code))
-        server.monitor.rate_limited(known, scope)
         first = not state.refusals or state.refusals[-1] <= now - 1.0
         cut = self._abusive(state, now)
-        if first:
-            log.warning(
-                "rate limited",
-                extra={
-                    "sid": conn.sid,
-                    "user": conn.user.user_id,
-                    "event": event,
-                    "code": str(error.code),
-                    "scope": scope,
-                },
-            )
-        answer: list[Any] = []
-        # The refusal is written (a trace id, a timestamp, the contract's check) only when it is sent: a flood of
-        # events without acks costs a look-up and a little arithmetic each.
-        if wants_ack:
-            answer = [{"ok": False, "error": server.errors.error(error)}]
-        elif state.told.get(known, 0.0) <= now:
+        tell = False
+        if not wants_ack and state.told.get(label, 0.0) <= now:
             retry = error.details["retryAfterMs"] / 1000 if isinstance(error.details, dict) else 1.0
-            state.told[known] = now + retry
-            await server.send_error(conn.sid, server.errors.error(error))
-        if cut:
-            await self.cut(server, conn, "rate_limited")
-        return answer
-
-    async def cut(self, server: EventServer, conn: Connection, reason: str) -> None:
-        """Tell the connection why (the catalog's close event, when it has one) and close it once that has left."""
-        log.warning(
-            "disconnecting: too many refused events",
-            extra={"sid": conn.sid, "user": conn.user.user_id, "code": str(ErrorCode.RATE_LIMITED), "reason": reason},
-        )
-        server.monitor.closing(conn.sid, reason)
-        await notify(server, conn.sid, server.conventions.close, reason=reason)
-        # After this event's answer (queued by the caller) has gone out.
-        task = asyncio.get_running_loop().create_task(server.sio.disconnect_and_close(conn.sid, server.namespace))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+            state.told[label] = now + retry
+            tell = True
+        return RateDecision(error, label, scope, first=first, tell=tell, disconnect=cut)

@@ -25,28 +25,17 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
+from .connection import Connection, Plan
 from .replay import LogEntry, MemoryLog, RedisLog, ReplayLog, parse_offset
 from .sessions import MemorySessions, SavedSession, SessionStore
 from .storms import ReconnectGuard
 
-if TYPE_CHECKING:
-    from .handlers import Connection
+__all__ = ["Plan", "Recovery", "new_pid"]  # Plan lives with the connection it is carried on; importable here too
 
 log = logging.getLogger("eventcat.recovery")
-
-
-@dataclass
-class Plan:
-    """What a connection comes back with, decided at connect and carried out once the CONNECT has been sent."""
-
-    session: SavedSession | None
-    # Replay after this offset: the client's (recovery, lastEventId) or, for a fresh connection, what had been
-    # delivered when it connected, so that nothing published while it settles in is lost.
-    since: str
 
 
 def new_pid() -> str:
@@ -141,6 +130,20 @@ class Recovery:
                     await send(entry)
                     sent += 1
             last = upto
+
+    # -- publish -------------------------------------------------------------------------------------------------
+
+    async def log_and_deliver(
+        self, event: str, data: Any, rooms: Sequence[str], deliver: Callable[[LogEntry], Awaitable[None]]
+    ) -> None:
+        """Log an event and have it delivered: here at once when this node is the log's only reader, marked
+        delivered first (see `catch_up`); by every node's read loop when the log is shared."""
+
+        async def here(entry: LogEntry) -> None:
+            self.dispatched = entry.offset
+            await deliver(entry)
+
+        await self.log.append_and_deliver(event, data, rooms, here)
 
     # -- disconnect ----------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -63,6 +63,15 @@ class ReplayLog(Protocol):
 
     async def append(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry: ...
 
+    async def append_and_deliver(
+        self, event: str, data: Any, rooms: Sequence[str], deliver: Callable[[LogEntry], Awaitable[None]]
+    ) -> None:
+        """Log an event for the connections of every node that reads this log. A log only this node reads hands
+        the entry to `deliver` in the same step of the event loop as it appends it (so a catch-up sees it either
+        as delivered or not yet logged, never in between); a shared log only appends, and every node, this one
+        too, delivers the entry as it reads the log."""
+        ...
+
     async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
         """Entries after offset (up to and including upto), oldest first; None when offset is older than the
         window (or unknown), so that the caller knows events may have been lost."""
@@ -104,6 +113,11 @@ class MemoryLog:
 
     async def append(self, event: str, data: Any, rooms: Sequence[str], control: str | None = None) -> LogEntry:
         return self.append_now(event, data, rooms, control)
+
+    async def append_and_deliver(
+        self, event: str, data: Any, rooms: Sequence[str], deliver: Callable[[LogEntry], Awaitable[None]]
+    ) -> None:
+        await deliver(self.append_now(event, data, rooms))
 
     def after_now(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
         key = parse_offset(offset)
@@ -156,6 +170,11 @@ class RedisLog:
             fields["control"] = control
         offset = await self.redis.xadd(self.key, fields, minid=self._min_id(), approximate=True)
         return LogEntry(_text(offset), event, data, tuple(rooms), control)
+
+    async def append_and_deliver(
+        self, event: str, data: Any, rooms: Sequence[str], deliver: Callable[[LogEntry], Awaitable[None]]
+    ) -> None:
+        await self.append(event, data, rooms)  # delivered here too, by this node's read loop (recovery.py)
 
     async def after(self, offset: str, upto: str | None = None) -> list[LogEntry] | None:
         key = parse_offset(offset)

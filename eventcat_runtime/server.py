@@ -23,25 +23,31 @@ from pydantic import BaseModel, ValidationError
 
 from . import logs
 from .auth import Verifier, token_from
-from .emitter import Delivered, outbound_spec, targets, validate_outbound
+from .connection import AUTH_HOLDER, Connection, Throttle, event_holder
 from .errors import ErrorCode, EventError
-from .handlers import Connection, EventContext, HandlerBase
+from .handlers import EventContext, HandlerBase
 from .limits import JsonLimits
-from .monitor import Monitor
+from .monitor import Counts, Monitor
 from .notices import notify
+from .outbound import Delivered, Outbound, outbound_spec
 from .policy import InMemoryPolicy, RoomPolicy
 from .protocol import GuardedASGIApp, SocketIOServer
-from .ratelimit import RateLimiter
+from .ratelimit import RateDecision, RateLimiter
 from .recovery import Recovery
 from .refusals import ErrorWriter
 from .registry import EventSpec, Registry, RoomTarget
-from .replay import LogEntry, MemoryLog
+from .replay import LogEntry
+from .rooms import RoomKeeper, require_ids
 from .validation import parse_inbound, problems, to_wire
 
+# Moved to rooms.py and connection.py; importable from here as before.
+__all__ = ["AUTH_HOLDER", "EventServer", "Mode", "require_ids"]
+
 log = logging.getLogger("eventcat.server")
+# The rate limiter decides (ratelimit.py); its refusals are carried out here, and logged under its name as before.
+limits_log = logging.getLogger("eventcat.ratelimit")
 
 Mode = Literal["development", "production"]
-AUTH_HOLDER = "auth"
 
 
 def _field_of(model: Any, wire_name: str) -> Any:
@@ -63,17 +69,6 @@ def _declared_fields(model: Any) -> frozenset[str] | None:
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
     return frozenset(info.alias or name for name, info in model.model_fields.items())
-
-
-def require_ids(room: str, params: Mapping[str, str]) -> None:
-    """A room is named by its ids: an empty one would name no room (or every one), so it is a validation error."""
-    empty = [name for name, value in params.items() if value == ""]
-    if empty:
-        raise EventError(
-            ErrorCode.VALIDATION_ERROR,
-            f"{', '.join(empty)} cannot be empty: it names a {room} room",
-            {"errors": [{"path": name, "message": "must not be empty"} for name in empty]},
-        )
 
 
 class EventServer:
@@ -110,10 +105,10 @@ class EventServer:
         self.namespace = registry.namespace
         self.connections: dict[str, Connection] = {}
         # Channel subscriptions one connection, and one user across connections and restores, may hold.
-        self.max_subscriptions = max_subscriptions
         # Connections not yet in their rooms (between the handshake and the end of their catch-up).
         self._settling: set[str] = set()
-        self.stats: Counter[str] = Counter()
+        # Every running total (monitor.Counts): metrics and the admin views read them.
+        self.counts = Counts()
         self.handlers: HandlerBase | None = None
         # Operations hooks (see ratelimit.py, monitor.py, metrics.py): no limits and a silent monitor until set.
         self.limiter: RateLimiter | None = None
@@ -121,7 +116,7 @@ class EventServer:
         self.sio = SocketIOServer(
             self,
             json_limits=json_limits or JsonLimits(),
-            stats=self.stats,
+            stats=self.counts.raw,  # protocol.py's ClientErrors counts client errors there itself
             async_mode="asgi",
             client_manager=client_manager,
             namespaces=[self.namespace],
@@ -138,6 +133,30 @@ class EventServer:
         self.sio.eio.max_queued_bytes = max_outbound_bytes
         self.sio.on("connect", self._on_connect, namespace=self.namespace)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.namespace)
+        self.rooms = RoomKeeper(
+            registry, self.policy, self.sio, self.recovery, self.counts, self.connections, max_subscriptions
+        )
+        self.outbound = Outbound(
+            registry,
+            self.sio,
+            self.recovery,
+            self.counts,
+            strict=lambda: self.strict_outbound,
+            connected=self.connections,
+            settling=self._settling,
+            on_control=self._control,
+        )
+        # Connections closed for abuse, until the close has gone out (see _close_for_abuse).
+        self._closing: set[asyncio.Task[Any]] = set()
+
+    @property
+    def stats(self) -> Counter[str]:
+        """The running totals by their keys (`connects`, `refused:CODE`, ...): what `counts` reads and writes."""
+        return self.counts.raw
+
+    @property
+    def max_subscriptions(self) -> int:
+        return self.rooms.max_subscriptions
 
     @property
     def strict_outbound(self) -> bool:
@@ -161,7 +180,7 @@ class EventServer:
 
     async def start(self) -> None:
         """Start the loops: cleanup on a schedule and, in scale-out mode, delivery from the shared log."""
-        self.recovery.start(self._deliver, self.cleanup)
+        self.recovery.start(self.outbound.deliver, self.cleanup)
 
     async def stop(self) -> None:
         await self.recovery.stop()
@@ -173,13 +192,13 @@ class EventServer:
     async def cleanup(self) -> dict[str, int]:
         """Trim the replay log to the window, drop expired sessions and idle reconnection counters."""
         for conn in list(self.connections.values()):
-            await self._persist(conn)  # keeps live sessions from expiring in a shared store
+            await self.rooms.persist(conn)  # keeps live sessions from expiring in a shared store
         removed = {
             "log": await self.recovery.log.trim(),
             "sessions": await self.recovery.sessions.cleanup(),
             "reconnect_counters": self.recovery.guard.cleanup(),
         }
-        self.stats["cleanup_runs"] += 1
+        self.counts.add("cleanup_runs")
         return removed
 
     async def state(self) -> dict[str, Any]:
@@ -223,7 +242,7 @@ class EventServer:
             )
             user = await self.verifier.principal(token, sid)
         except EventError as exc:
-            self.stats[f"auth_refused:{exc.code}"] += 1
+            self.counts.auth_refused(str(exc.code))
             if self.sio.refusals(self.sio.manager.eio_sid_from_sid(sid, self.namespace)) == 0:
                 # Once per session: a client retrying CONNECT on one socket does not write a line per attempt.
                 log.info("connection refused", extra={"sid": sid, "code": str(exc.code), "reason": exc.message})
@@ -233,10 +252,10 @@ class EventServer:
         pid, plan = await self.recovery.plan(user.user_id, auth if backoff is None else None)
         conn = Connection(sid, user, pid=pid, plan=plan)
         if backoff is not None:
-            conn.throttled = (attempts, backoff)
+            conn.throttled = Throttle(attempts, backoff)
         self.connections[sid] = conn
         self._settling.add(sid)
-        self.stats["connects"] += 1
+        self.counts.add("connects")
         return True
 
     async def after_connect(self, sid: str) -> None:
@@ -250,17 +269,18 @@ class EventServer:
             return
         plan = conn.plan
         conn.plan = None
+        assert plan is not None  # set by _accept, taken once here
         since = plan.since
         replayable = await self.recovery.replayable(since)
         if plan.session is not None and replayable:
-            await self._recovered_rooms(conn, plan.session.holds, plan.session.subscriptions)
+            await self.rooms.recovered_rooms(conn, plan.session.holds, plan.session.subscriptions)
             conn.recovered = True
-            self.stats["recovered"] += 1
+            self.counts.add("recovered")
         else:
-            await self._fresh_rooms(conn)
+            await self.rooms.fresh_rooms(conn)
             if not replayable:
                 since = self.recovery.dispatched  # too old: events were lost, replay nothing
-                self.stats["replay_expired"] += 1
+                self.counts.add("replay_expired")
         conn.restored_channels = tuple(conn.subscriptions)
         log.info(
             "connected",
@@ -278,58 +298,12 @@ class EventServer:
         self.sio.replaying(sid, self.namespace, True)
         try:
             sent = await self.recovery.catch_up(
-                since, set(conn.holds), lambda e: self._replay(conn, e), lambda: self._enter_now(conn)
+                since, set(conn.holds), lambda e: self.outbound.replay(conn.sid, e), lambda: self._enter_now(conn)
             )
         finally:
             self.sio.replaying(sid, self.namespace, False)
-        self.stats["replayed"] += sent
-        await self._persist(conn)
-
-    async def _recovered_rooms(
-        self, conn: Connection, holds: Mapping[str, Any], subscriptions: Mapping[str, Any]
-    ) -> None:
-        """A recovered session's rooms, each asked of the room policy again with the token the client came back with:
-        a grant revoked, or a role or `rooms` claim the new token no longer has, while it was away loses the room
-        (and the events sent to it meanwhile), as a fresh connection would."""
-        allowed = {room for room in holds if await self.may_enter(conn, room)}
-        conn.holds = {room: set(holders) for room, holders in holds.items() if room in allowed}
-        conn.subscriptions = {}
-        for channel, rooms in subscriptions.items():
-            kept = tuple(room for room in rooms if room in allowed)
-            if kept:
-                conn.subscriptions[channel] = kept
-        lost = set(holds) - allowed
-        if lost:
-            self.stats["recovery_rooms_refused"] += len(lost)
-            log.info("recovered without rooms it may no longer enter", extra={"sid": conn.sid, "rooms": len(lost)})
-
-    async def _persist(self, conn: Connection) -> None:
-        """Save the session as it is now, so that a node that dies without a clean disconnect (SIGKILL, power) still
-        leaves it for another node to recover; refreshed on every change and by the cleanup loop."""
-        if self.recovery.shared and conn.sid in self.connections and conn.throttled is None:
-            await self.recovery.save(conn)
-
-    async def _fresh_rooms(self, conn: Connection) -> None:
-        """The auth room, and every channel the user is subscribed to (re-checked by the policy; refused ones are
-        forgotten), recorded on the connection but not entered yet."""
-        join = self.registry.auth.join
-        if join is not None:
-            for room in await self._target_rooms(join, conn, {}, {}):
-                conn.holds.setdefault(room, set()).add(AUTH_HOLDER)
-        try:
-            stored = await self.recovery.sessions.subscriptions(conn.user.user_id)
-        except Exception:
-            log.warning("subscription store unavailable: nothing restored", exc_info=True)
-            stored = {}
-        for channel in list(stored)[: self.max_subscriptions]:
-            try:
-                rooms = await self._channel_rooms(conn, channel)
-            except EventError:
-                await self._remember(conn, channel, None)
-                continue
-            for room in rooms:
-                conn.holds.setdefault(room, set()).add(f"channel:{channel}")
-            conn.subscriptions[channel] = tuple(rooms)
+        self.counts.add("replayed", sent)
+        await self.rooms.persist(conn)
 
     def _enter_now(self, conn: Connection) -> None:
         """Enter every held room in one synchronous step (see Recovery.catch_up)."""
@@ -339,17 +313,9 @@ class EventServer:
             self.sio.manager.basic_enter_room(conn.sid, self.namespace, room)
         self._settling.discard(conn.sid)
 
-    async def _replay(self, conn: Connection, entry: LogEntry) -> None:
-        await self.sio.drained(conn.sid, self.namespace)
-        await self.sio.emit(entry.event, self._args(entry), to=conn.sid, namespace=self.namespace)
-
-    def _args(self, entry: LogEntry) -> Any:
-        """A logged event's arguments: its payload, and its offset when the catalog promises recovery."""
-        return (entry.data, entry.offset) if self.recovery.enabled else entry.data
-
     async def _throttle(self, conn: Connection) -> None:
-        attempts, backoff = conn.throttled or (0, 0)
-        self.stats["throttled"] += 1
+        attempts, backoff = conn.throttled or Throttle(0, 0)
+        self.counts.add("throttled")
         log.warning("reconnecting too often", extra={"sid": conn.sid, "user": conn.user.user_id, "attempts": attempts})
         await notify(
             self,
@@ -366,7 +332,7 @@ class EventServer:
         self._settling.discard(sid)
         if conn is None:
             return
-        self.stats["disconnects"] += 1
+        self.counts.add("disconnects")
         self.monitor.disconnected(sid, str(reason))
         if self.limiter is not None:
             self.limiter.forget(sid)
@@ -414,15 +380,15 @@ class EventServer:
         if conn is None:
             return []
         if self.limiter is not None:
-            limited = self.limiter.check(sid, event)
-            if limited is not None:
-                return await self.limiter.refuse(self, conn, event, limited, wants_ack)
+            decision = self.limiter.decide(sid, event, wants_ack=wants_ack, known=event in self.registry.events)
+            if not decision.allowed:
+                return await self._rate_limited(conn, event, decision, wants_ack)
         started = time.perf_counter()
         try:
             if refused is not None:
                 raise refused
             ack = await self._handle(conn, event, args, wants_ack)
-            self.stats[f"in:{event}"] += 1
+            self.counts.handled(event)
             self.monitor.handled(event, time.perf_counter() - started)
             if log.isEnabledFor(logging.DEBUG):  # the record is not free: build it only when it is logged
                 elapsed = round((time.perf_counter() - started) * 1000, 3)
@@ -461,19 +427,21 @@ class EventServer:
         self._check_caller(spec, payload, conn)
         entering = []
         for target in spec.enters:
-            entering.extend(await self._target_rooms(target, conn, payload.model_dump(by_alias=True), {}, check=True))
+            entering.extend(
+                await self.rooms.target_rooms(target, conn, payload.model_dump(by_alias=True), {}, check=True)
+            )
         leaving = []
         for target in spec.leaves:
-            leaving.extend(await self._target_rooms(target, conn, payload.model_dump(by_alias=True), {}))
+            leaving.extend(await self.rooms.target_rooms(target, conn, payload.model_dump(by_alias=True), {}))
         if self.handlers is None or spec.handler is None:
             raise EventError(ErrorCode.INTERNAL_ERROR, "the server has no handlers attached")
         result = await getattr(self.handlers, spec.handler)(payload, self.context(conn, event, wants_ack))
         for room in entering:
-            await self._enter(conn, room, f"event:{event}")
+            await self.rooms.enter(conn, room, event_holder(event))
         for room in leaving:
-            await self.leave(conn, room)
+            await self.rooms.leave(conn, room)
         if entering or leaving:
-            await self._persist(conn)
+            await self.rooms.persist(conn)
         return self._ack(spec, result)
 
     async def _answer_heartbeat(self, conn: Connection, payload: BaseModel) -> None:
@@ -512,7 +480,7 @@ class EventServer:
     async def _refuse(self, conn: Connection, event: str, exc: EventError, wants_ack: bool) -> list[Any]:
         error = self.errors.error(exc)
         code = str(error.get(self._code_field, exc.code))
-        self.stats[f"refused:{code}"] += 1
+        self.counts.refused(code)
         self.monitor.refused(event, code)
         log.info(
             "event refused",
@@ -537,7 +505,49 @@ class EventServer:
             return
         await self.publish(contract.event, error, to=sid, strict=False)
 
-    # -- rooms ----------------------------------------------------------------------------------------------------
+    async def _rate_limited(self, conn: Connection, event: str, decision: RateDecision, wants_ack: bool) -> list[Any]:
+        """Carry out the rate limiter's refusal: count it, answer it (or not: see ratelimit.py), close for abuse."""
+        error = decision.error
+        assert error is not None
+        self.counts.refused(str(error.code))
+        self.monitor.refused(decision.label, str(error.code))
+        self.monitor.rate_limited(decision.label, decision.scope)
+        if decision.first:
+            limits_log.warning(
+                "rate limited",
+                extra={
+                    "sid": conn.sid,
+                    "user": conn.user.user_id,
+                    "event": event,
+                    "code": str(error.code),
+                    "scope": decision.scope,
+                },
+            )
+        answer: list[Any] = []
+        # The refusal is written (a trace id, a timestamp, the contract's check) only when it is sent: a flood of
+        # events without acks costs a look-up and a little arithmetic each.
+        if wants_ack:
+            answer = [{"ok": False, "error": self.errors.error(error)}]
+        elif decision.tell:
+            await self.send_error(conn.sid, self.errors.error(error))
+        if decision.disconnect:
+            await self._close_for_abuse(conn, "rate_limited")
+        return answer
+
+    async def _close_for_abuse(self, conn: Connection, reason: str) -> None:
+        """Tell the connection why (the catalog's close event, when it has one) and close it once that has left."""
+        limits_log.warning(
+            "disconnecting: too many refused events",
+            extra={"sid": conn.sid, "user": conn.user.user_id, "code": str(ErrorCode.RATE_LIMITED), "reason": reason},
+        )
+        self.monitor.closing(conn.sid, reason)
+        await notify(self, conn.sid, self.conventions.close, reason=reason)
+        # After this event's answer (queued by the caller) has gone out.
+        task = asyncio.get_running_loop().create_task(self.sio.disconnect_and_close(conn.sid, self.namespace))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    # -- rooms (rooms.py) -----------------------------------------------------------------------------------------
 
     async def _target_rooms(
         self,
@@ -547,139 +557,37 @@ class EventServer:
         channel: Mapping[str, str],
         check: bool = False,
     ) -> list[str]:
-        room = self.registry.rooms[target.room]
-        combos: list[dict[str, str]] = [{}]
-        for binding in target.bindings:
-            if binding.source == "user":
-                values = [conn.user.user_id]
-            elif binding.source == "channel":
-                values = [channel[binding.path[0]]]
-            elif binding.source == "field":
-                value: Any = payload
-                for part in binding.path:
-                    value = value.get(part) if isinstance(value, dict) else None
-                values = [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
-            elif binding.source == "lookup":
-                values = await self.policy.lookup(conn.user, room, binding.param)
-            else:
-                raise ValueError(f"{target.room}: {binding.source} bindings need a publisher")
-            combos = [{**c, binding.param: v} for c in combos for v in values]
-        addresses = []
-        for params in combos:
-            require_ids(room.name, params)
-            if check and not await self.policy.may_enter(conn.user, room, params):
-                raise EventError(
-                    ErrorCode.FORBIDDEN, f"not allowed to enter {room.address(params)}", {"room": room.address(params)}
-                )
-            addresses.append(room.address(params))
-        return addresses
+        return await self.rooms.target_rooms(target, conn, payload, channel, check)
 
     async def _enter(self, conn: Connection, room: str, holder: str) -> None:
-        if room not in conn.holds:
-            conn.holds[room] = set()
-            await self.sio.enter_room(conn.sid, room, namespace=self.namespace)
-        conn.holds[room].add(holder)
+        await self.rooms.enter(conn, room, holder)
 
     async def may_enter(self, conn: Connection, room: str) -> bool:
-        found = self.registry.room_of(room)
-        return found is not None and await self.policy.may_enter(conn.user, found[0], found[1])
+        return await self.rooms.may_enter(conn, room)
 
     async def enter_checked(self, conn: Connection, room: str, holder: str) -> None:
-        if not await self.may_enter(conn, room):
-            raise EventError(ErrorCode.FORBIDDEN, f"not allowed to enter {room}", {"room": room})
-        await self._enter(conn, room, holder)
-
-    async def _release(self, conn: Connection, room: str, holder: str) -> None:
-        holders = conn.holds.get(room)
-        if holders is None:
-            return
-        holders.discard(holder)
-        if not holders:
-            del conn.holds[room]
-            await self.sio.leave_room(conn.sid, room, namespace=self.namespace)
+        await self.rooms.enter_checked(conn, room, holder)
 
     async def leave(self, conn: Connection, room: str) -> None:
         """Leave a room whatever entered it, except the auth room the connection lives in."""
-        holders = conn.holds.get(room)
-        if holders is None or holders == {AUTH_HOLDER}:
-            return
-        for holder in list(holders - {AUTH_HOLDER}):
-            await self._release(conn, room, holder)
-
-    async def _channel_rooms(self, conn: Connection, channel: str) -> list[str]:
-        """The rooms a channel enters for this user, every one allowed by the policy (FORBIDDEN otherwise)."""
-        found = self.registry.channel(channel)
-        if found is None:
-            raise EventError(ErrorCode.VALIDATION_ERROR, f"unknown channel '{channel}'", {"channel": channel})
-        spec, params = found
-        rooms: list[str] = []
-        for target in spec.rooms:
-            rooms.extend(await self._target_rooms(target, conn, {}, params, check=True))
-        return list(dict.fromkeys(rooms))
-
-    async def _remember(self, conn: Connection, channel: str, rooms: list[str] | None) -> None:
-        try:
-            await self.recovery.sessions.set_subscription(conn.user.user_id, channel, rooms)
-        except Exception:
-            log.warning("subscription store unavailable", extra={"user": conn.user.user_id, "channel": channel})
+        await self.rooms.leave(conn, room)
 
     async def subscribe(self, conn: Connection, channel: str) -> list[str]:
-        if channel not in conn.subscriptions:
-            await self._subscription_allowed(conn, channel)
-        rooms = await self._channel_rooms(conn, channel)
-        holder = f"channel:{channel}"
-        for room in rooms:
-            await self._enter(conn, room, holder)
-        # Subscribing again refreshes a $lookup channel: rooms it no longer lists are released.
-        for room in conn.subscriptions.get(channel, ()):
-            if room not in rooms:
-                await self._release(conn, room, holder)
-        conn.subscriptions[channel] = tuple(rooms)
-        await self._remember(conn, channel, rooms)
-        await self._persist(conn)
-        return rooms
-
-    async def _subscription_allowed(self, conn: Connection, channel: str) -> None:
-        """One more channel for this user, within the caps: each is rooms held in memory and a subscription restored
-        into every later connection of the user (a public channel family such as `store_{id}` has no end)."""
-        cap = self.max_subscriptions  # a channel name itself is bounded by the catalog's max_payload_bytes
-        if len(conn.subscriptions) >= cap:
-            raise EventError(
-                ErrorCode.FORBIDDEN,
-                f"at most {cap} channels per connection: unsubscribe from one first",
-                {"limit": cap},
-            )
-        try:
-            stored = await self.recovery.sessions.subscriptions(conn.user.user_id)
-        except Exception:
-            return  # the store is down: the connection's own cap still holds
-        # The user's channels: stored ones, and those its connections here hold (one may have been unsubscribed
-        # from the store by another connection while this one keeps its rooms).
-        user = conn.user.user_id
-        held = set(stored).union(*(c.subscriptions for c in self.connections.values() if c.user.user_id == user))
-        if channel not in held and len(held) >= cap:
-            raise EventError(
-                ErrorCode.FORBIDDEN, f"at most {cap} channels per user: unsubscribe from one first", {"limit": cap}
-            )
+        return await self.rooms.subscribe(conn, channel)
 
     async def unsubscribe(self, conn: Connection, channel: str) -> list[str]:
-        rooms = conn.subscriptions.pop(channel, ())
-        for room in rooms:
-            await self._release(conn, room, f"channel:{channel}")
-        await self._remember(conn, channel, None)
-        await self._persist(conn)
-        return list(rooms)
+        return await self.rooms.unsubscribe(conn, channel)
 
     async def revoke(self, user_id: str, rooms: list[str], share: bool = True) -> None:
         """Take rooms away from every connection of a user (after the backend revoked a grant), on every node."""
-        if share and self.recovery.shared:
-            await self.recovery.log.append("", {"userId": user_id, "rooms": rooms}, (), control="revoke")
-            return
-        for conn in [c for c in self.connections.values() if c.user.user_id == user_id]:
-            for room in rooms:
-                await self.leave(conn, room)
+        await self.rooms.revoke(user_id, rooms, share)
 
-    # -- outbound -------------------------------------------------------------------------------------------------
+    async def _control(self, entry: LogEntry) -> None:
+        """A control entry of the log, read on this node: a grant revoked on some node."""
+        if entry.control == "revoke":
+            await self.rooms.revoke(entry.data["userId"], list(entry.data["rooms"]), share=False)
+
+    # -- outbound (outbound.py) -----------------------------------------------------------------------------------
 
     async def publish(
         self,
@@ -694,62 +602,4 @@ class EventServer:
 
         `strict` overrides the mode: True raises OutboundValidationError for an invalid payload, False drops it.
         """
-        spec = outbound_spec(self.registry, event)
-        wire = validate_outbound(spec, payload, self.strict_outbound if strict is None else strict)
-        if wire is None:
-            self.stats[f"dropped:{event}"] += 1
-            return Delivered(event, (), sent=False)
-        if spec.delivery == "sender" and to and to not in self.connections:
-            # Socket.IO would treat a room name as a target too: a sender event must never fan out.
-            raise ValueError(f"{event} goes to one connection, and '{to}' is not a connected socket id")
-        rooms, broadcast = targets(spec, self.registry, wire, args, to)
-        self.stats[f"out:{event}"] += 1
-        unlogged = not (self.recovery.enabled or self.recovery.shared)
-        if spec.delivery == "sender" or spec.volatile or unlogged:
-            # Like Socket.IO: events to one socket and volatile events carry no offset and are never replayed; nor
-            # does anything on one node of a catalog without recovery (no log at all).
-            if rooms:
-                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
-            elif broadcast:
-                await self._broadcast(event, wire)
-            return Delivered(event, rooms, broadcast=broadcast)
-        if not rooms and not broadcast:
-            return Delivered(event, rooms)
-        await self._log_and_deliver(event, wire, rooms)
-        return Delivered(event, rooms, broadcast=broadcast)
-
-    async def _log_and_deliver(self, event: str, wire: Any, rooms: tuple[str, ...]) -> None:
-        log_store = self.recovery.log
-        if isinstance(log_store, MemoryLog):
-            # One step of the event loop: the entry is logged, marked delivered and its recipients chosen together.
-            entry = log_store.append_now(event, wire, rooms)
-            self.recovery.dispatched = entry.offset
-            await self._deliver(entry)
-            return
-        try:
-            await log_store.append(event, wire, rooms)  # every node, this one included, delivers it from the log
-        except Exception as exc:
-            self.stats["log_unavailable"] += 1
-            log.warning(
-                "replay log unavailable: delivered to this node only", extra={"event": event, "error": str(exc)}
-            )
-            if rooms:
-                await self.sio.emit(event, wire, to=list(rooms), namespace=self.namespace)
-            else:
-                await self._broadcast(event, wire)
-
-    async def _deliver(self, entry: LogEntry) -> None:
-        """Send a logged event to this node's connections in its rooms, with its offset as the last argument."""
-        if entry.control == "revoke":
-            await self.revoke(entry.data["userId"], list(entry.data["rooms"]), share=False)
-            return
-        if entry.control is not None:
-            return
-        if entry.rooms:
-            await self.sio.emit(entry.event, self._args(entry), to=list(entry.rooms), namespace=self.namespace)
-        else:
-            await self._broadcast(entry.event, self._args(entry))
-
-    async def _broadcast(self, event: str, data: Any) -> None:
-        """To every connection except those still catching up on missed events: they get it once, by replay."""
-        await self.sio.emit(event, data, namespace=self.namespace, skip_sid=list(self._settling) or None)
+        return await self.outbound.publish(event, payload, args=args, to=to, strict=strict)
