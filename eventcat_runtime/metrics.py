@@ -22,6 +22,7 @@ Served at `GET /metrics` in the Prometheus text format. Every name starts with `
 | `eventcat_replay_log_entries` | gauge | |
 | `eventcat_admin_auth_failures_total` | counter | wrong Admin UI or `/admin` credentials |
 | `eventcat_protocol_errors_total` | counter | `kind`: input refused below the catalog (protocol.PROTOCOL_ERROR_KINDS) |
+| `eventcat_websocket_sessions_total` | counter | `path`: `fast` (wire.py's sender) or `stock` (engine.io's writer) |
 
 plus the process collector's `process_cpu_seconds_total`, `process_resident_memory_bytes` and so on.
 """
@@ -90,6 +91,12 @@ class _StatsCollector:
             if kind not in PROTOCOL_ERROR_KINDS:
                 protocol.add_metric([kind], count)
         yield protocol
+        paths = CounterMetricFamily(
+            "eventcat_websocket_sessions", "WebSocket sessions served, by delivery path.", labels=["path"]
+        )
+        for path, count in sorted(server.sio.eio.websocket_paths.items()):
+            paths.add_metric([path], count)
+        yield paths
         outbound = [name for name, spec in server.registry.events.items() if not spec.inbound]
         inbound = [name for name, spec in server.registry.events.items() if spec.inbound]
         by_event = (

@@ -540,6 +540,17 @@ async def test_replay_and_recovery_metrics(server: LiveServer) -> None:
     assert metric(after, "eventcat_replay_log_entries") >= 2
 
 
+async def test_metrics_count_websocket_sessions_by_delivery_path(server: LiveServer) -> None:
+    """Every WebSocket session of `eventcat serve`'s configuration is on the fast path; none on the stock one."""
+    before = await scrape(server)
+    await server.connect()
+    await server.connect()
+    after = await scrape(server)
+    fast = "eventcat_websocket_sessions_total"
+    assert metric(after, fast, path="fast") - metric(before, fast, path="fast") == 2, after
+    assert metric(after, fast, path="stock") == 0, after
+
+
 async def test_metrics_registries_are_per_server(server: LiveServer) -> None:
     """Two servers in one process: each counts its own connections."""
     async with running() as other:

@@ -287,6 +287,12 @@ async def test_an_event_published_on_one_node_reaches_clients_on_every_node(fres
             assert offset_key(str(on_a.offsets[0])) < offset_key(str(on_a.offsets[1]))
             await asyncio.sleep(0.2)
             assert outsider.numbers == [] and on_a.numbers == [0, 1] and on_b.numbers == [0, 1]
+            # Each node delivered what it read from Redis through the fast delivery path.
+            async with httpx.AsyncClient(timeout=5) as http:
+                for node, clients in ((a, 2), (b, 1)):
+                    text = (await http.get(f"{node.url}/metrics")).text
+                    assert f'eventcat_websocket_sessions_total{{path="fast"}} {clients}.0' in text, text[-2000:]
+                    assert 'eventcat_websocket_sessions_total{path="stock"} 0.0' in text
         finally:
             await publisher.close()
             for client in (on_a, on_b, outsider):
