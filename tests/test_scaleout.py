@@ -635,3 +635,24 @@ async def test_every_reconnect_under_live_traffic_is_exactly_once(fresh_redis: R
         assert_once_in_order(stayer.numbers, list(range(published)))
         assert done["hops"] >= 100, done
         assert done["missing"] == [] and done["duplicated"] == [] and done["ordered"], done
+
+
+async def test_both_grant_stores_answer_holds_as_they_list_their_grants(fresh_redis: RedisServer) -> None:
+    """may_enter asks a store whether it holds one room: in memory and on Redis, the answer is membership in what
+    the store lists for the user (its grants and the token's rooms), through grants and revocations."""
+    import redis.asyncio as aioredis
+    from eventcat_runtime.policy import InMemoryPolicy, Principal, RedisPolicy
+
+    client = aioredis.from_url(fresh_redis.url)
+    try:
+        for store in (InMemoryPolicy(), RedisPolicy(client, "holds-test")):
+            user = Principal(user_id="u1", rooms=frozenset({"order:from_token"}))
+            await store.add_grants("u1", ["order:a", "order:b"])
+            rooms = ("order:a", "order:b", "order:from_token", "order:never")
+            assert [await store.holds(user, r) for r in rooms] == [True, True, True, False], store
+            assert [await store.holds(user, r) for r in rooms] == [r in await store.granted_now(user) for r in rooms]
+            await store.remove_grants("u1", ["order:a"])
+            assert not await store.holds(user, "order:a") and await store.holds(user, "order:b"), store
+            assert not await store.holds(Principal(user_id="u2"), "order:b"), store
+    finally:
+        await client.aclose()
