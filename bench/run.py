@@ -1,7 +1,7 @@
 """Run eventcat's benchmarks next to their anchors, alternately, and publish medians and ratios.
 
-    .venv/bin/python bench/run.py            # the full run (12 to 14 minutes on 2 cores)
-    .venv/bin/python bench/run.py --quick    # small sizes, fewer rounds (under 2 minutes): a smoke run
+    .venv/bin/python bench/run.py            # the full run (about 20 minutes on 2 cores)
+    .venv/bin/python bench/run.py --quick    # small sizes, fewer rounds (about 2 minutes): a smoke run
     .venv/bin/python bench/run.py --profile  # cProfile of the eventcat server and of `eventcat check`
 
 The full run writes bench/results/latest.json, bench/results/scaling.png and the table between the markers in
@@ -15,7 +15,13 @@ bench/README.md; the quick run writes bench/results/quick.json and quick.png and
 2. fanout: N clients in one room, K `order_status_update` events; deliveries/s from the first emit until every
    client has every event; the eventcat server vs raw python-socketio vs Node socket.io.
 3. inbound: M clients sending `message_read` as fast as acks return; events/s, eventcat vs raw python-socketio.
-4. connections: idle authenticated connections; server RSS per connection and connect rate.
+4. connections: idle authenticated connections (up to 10,000); server RSS per connection and connect rate.
+5. fanout-big: 5,000 clients in one room; rooms: the same clients in 1,000 rooms of 5, one event to each room per
+   round; deliveries/s and server CPU per delivery, as fanout.
+6. latency: 1,000 clients in one room, the server emitting at a steady rate with its send time in the payload;
+   p50, p99, max of receipt − send time.
+7. slow: 100 reading clients and 5 that stop reading, 8 KB events at a steady rate: server RSS growth, the
+   connections left, the reading clients' deliveries/s.
 
 Servers run on one core and the Node client harness on another (taskset) when the machine has two. Every process
 started here is stopped at the end, failure or not. Nothing here is a pass/fail test.
@@ -78,6 +84,25 @@ class Plan:
     inbound_rounds: int
     connection_sizes: tuple[int, ...]
     connection_rounds: dict[int, int]
+    connection_big: tuple[int, ...]  # the sizes of `connections10k` (also run by `connections`), one round each
+    latency_clients: int
+    latency_rate: float  # events per second, each to every client
+    latency_seconds: float
+    latency_rounds: int
+    big_clients: int  # fanout-big: one room; rooms: the same clients, rooms × rooms_size of them
+    big_events: int
+    big_rounds: int
+    rooms: int  # rooms: this many rooms of rooms_size clients, one event to each room per round
+    rooms_size: int
+    rooms_events: int  # rounds of one event per room, per burst
+    rooms_rounds: int
+    slow_clients: int  # normal clients beside the ones that stop reading
+    slow_stalled: int
+    slow_rate: float
+    slow_seconds: float
+    slow_size: int
+    slow_rounds: int
+    slow_until: float  # seconds into the run after which `slow` runs no more than its first round
     variants: bool  # the Python servers without permessage-deflate, as a diagnostic
     # Seconds into the run after which optional work (variants, extra rounds at the largest size) is skipped, so
     # that a run on a busy machine still ends in time; what was skipped is said in the notes.
@@ -99,7 +124,26 @@ FULL = Plan(
     inbound_seconds=3.0,
     inbound_rounds=5,
     connection_sizes=(1000, 5000),
-    connection_rounds={1000: 2, 5000: 2},
+    connection_rounds={1000: 2, 5000: 2, 10000: 1},
+    connection_big=(10000,),
+    latency_clients=1000,
+    latency_rate=3,
+    latency_seconds=8,
+    latency_rounds=3,
+    big_clients=5000,
+    big_events=10,
+    big_rounds=2,
+    rooms=1000,
+    rooms_size=5,
+    rooms_events=10,
+    rooms_rounds=2,
+    slow_clients=100,
+    slow_stalled=5,
+    slow_rate=50,
+    slow_seconds=30,
+    slow_size=8000,
+    slow_rounds=2,
+    slow_until=17 * 60,
     variants=True,
     optional_until=9 * 60,
 )
@@ -119,9 +163,30 @@ QUICK = Plan(
     inbound_rounds=2,
     connection_sizes=(200,),
     connection_rounds={200: 1},
+    connection_big=(),
+    latency_clients=500,
+    latency_rate=6,
+    latency_seconds=2,
+    latency_rounds=1,
+    big_clients=500,
+    big_events=10,
+    big_rounds=1,
+    rooms=100,
+    rooms_size=5,
+    rooms_events=10,
+    rooms_rounds=1,
+    slow_clients=100,
+    slow_stalled=5,
+    slow_rate=50,
+    slow_seconds=3,
+    slow_size=8000,
+    slow_rounds=1,
+    slow_until=math.inf,
     variants=False,
     optional_until=80,
 )
+
+SCENARIOS = ("codegen", "fanout", "inbound", "connections", "fanout-big", "rooms", "latency", "slow")
 
 SYSTEMS: dict[str, dict[str, Any]] = {
     "eventcat": {"label": "eventcat", "cmd": [str(PYTHON), "bench/servers/eventcat_server.py"]},
@@ -837,6 +902,314 @@ def fanout_all(plan: Plan, res: Results, cpus: tuple[int | None, int | None], st
         )
 
 
+# -- fan-out to many clients, to many rooms ----------------------------------------------------------------------------
+
+
+def wide(plan: Plan, res: Results, cpus: tuple[int | None, int | None], scenarios: Sequence[str]) -> None:
+    """fanout-big: many clients in one room, K events; rooms: the same clients also spread over many small rooms
+    `order:bench_{i}` (client i in room i mod R), and K rounds of one event to each room. One set of connections for
+    both (connecting them is most of the time); deliveries/s and server CPU per delivery, as fanout measures them."""
+    n = plan.big_clients
+    systems = ["eventcat", "raw", "node"]
+    rooms = plan.rooms if "rooms" in scenarios else 0
+    if rooms and n != rooms * plan.rooms_size:
+        raise ValueError(f"{n} clients are not {rooms} rooms of {plan.rooms_size}")
+    runs = {
+        "fanout-big": (plan.big_events, f"{n} clients in one room × {plan.big_events} events"),
+        "rooms": (plan.rooms_events, f"{rooms} rooms of {plan.rooms_size} clients × {plan.rooms_events} rounds"),
+    }
+    chosen = [s for s in runs if s in scenarios]
+    rounds = max(plan.big_rounds if "fanout-big" in chosen else 0, plan.rooms_rounds if rooms else 0)
+    log(f"{', '.join(chosen)}: {', '.join(systems)}: {'; '.join(runs[s][1] for s in chosen)}; {rounds} rounds")
+    fd_room(n)
+    servers = start_servers(systems, cpus[0])
+    clients = {}
+    stamp = int(time.time())
+    try:
+        for server in servers:
+            clients[server.system] = harness(
+                "fanout.mjs",
+                server,
+                cpus[1],
+                clients=n,
+                rooms=rooms,
+                single=int("fanout-big" in chosen),
+                prefix=f"w{stamp}{server.system.replace('-', '')}",
+            )
+        ready = {s: c.next(300 + n // 20) for s, c in clients.items()}
+        for server in servers:
+            for scenario in chosen:
+                mid = f"{scenario}.{server.system}"
+                metric = f"deliveries/s, {runs[scenario][1]}"
+                res.measure(mid, scenario, server.system, metric, "deliveries/s", "higher")
+                res.measures[mid].extra["websocket_extensions"] = ready[server.system].get("extensions")
+                for key in ("connect_seconds", "subscribes", "subscribe_seconds"):
+                    res.measures[mid].extra[key] = ready[server.system].get(key)
+                res.measure(f"{mid}.cpu", scenario, server.system, "server CPU per delivery", "µs", "lower")
+                warm = {"cmd": "burst", "k": 2, "rooms": scenario == "rooms"}
+                clients[server.system].ask(warm, 300)  # warm-up, not counted
+        by = {s.system: s for s in servers}
+        for r in range(rounds):
+            for system in rotated(systems, r):
+                server = by[system]
+                for scenario in chosen:
+                    k = runs[scenario][0]
+                    cpu0 = cpu_seconds(server.pid)
+                    answer = clients[system].ask({"cmd": "burst", "k": k, "rooms": scenario == "rooms"}, 600)
+                    server_cpu = cpu_seconds(server.pid) - cpu0
+                    if answer.get("bad_counts") or answer.get("wrong_payloads"):
+                        raise RuntimeError(f"{scenario} {system}: clients got the wrong events: {answer}")
+                    res.add(
+                        f"{scenario}.{system}",
+                        answer["rate"],
+                        seconds=round(answer["seconds"], 4),
+                        emit_seconds=round(answer["emit_seconds"], 4),
+                        server_cpu_share=round(server_cpu / answer["seconds"], 3),
+                        client_cpu_share=round(answer["client_cpu_seconds"] / answer["seconds"], 3),
+                    )
+                    res.add(f"{scenario}.{system}.cpu", server_cpu / answer["deliveries"] * 1e6)
+                    log(f"{scenario}: round {r + 1}/{rounds} {system}: {answer['rate']:,.0f} deliveries/s")
+    finally:
+        for lines in clients.values():
+            PROCS.stop(lines.proc)
+        for server in servers:
+            PROCS.stop(server.proc)
+    for scenario in chosen:
+        res.ratio(scenario, f"{scenario}.eventcat", f"{scenario}.raw", label="eventcat / raw python-socketio")
+        res.ratio(scenario, f"{scenario}.eventcat", f"{scenario}.node", label="eventcat / Node socket.io")
+        res.ratio(
+            scenario,
+            f"{scenario}.eventcat.cpu",
+            f"{scenario}.node.cpu",
+            label="server CPU per delivery, eventcat / Node",
+            target="≤ 1",
+            met=lambda v: v <= 1,
+        )
+        res.ratio(
+            scenario, f"{scenario}.eventcat.cpu", f"{scenario}.raw.cpu", label="server CPU per delivery, eventcat / raw"
+        )
+
+
+# -- latency, slow consumer --------------------------------------------------------------------------------------------
+
+
+def get(url: str, timeout: float = 30) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=timeout) as answer:
+        data: dict[str, Any] = json.load(answer)
+        return data
+
+
+def latency(plan: Plan, res: Results, cpus: tuple[int | None, int | None], systems: Sequence[str]) -> None:
+    """N clients in the room; the server emits at a steady rate (POST /bench/steady, a timer loop) with its send
+    time in the payload; per delivery, receipt − send time (one clock): p50, p99, max. Every delivery must arrive."""
+    n, rate, seconds, rounds = plan.latency_clients, plan.latency_rate, plan.latency_seconds, plan.latency_rounds
+    log(f"latency: {', '.join(systems)}: {n} clients, {rate:g} events/s for {seconds:g}s, {rounds} rounds")
+    fd_room(n)
+    servers = start_servers(systems, cpus[0])
+    clients = {}
+    stamp = int(time.time())
+    what = f"{n} clients, {rate:g} events/s"
+    try:
+        for server in servers:
+            clients[server.system] = harness(
+                "latency.mjs", server, cpus[1], clients=n, prefix=f"l{stamp}{server.system.replace('-', '')}"
+            )
+        ready = {s: c.next(300) for s, c in clients.items()}
+        for server in servers:
+            for key, label in (("p50", "p50"), ("p99", "p99"), ("max", "max")):
+                mid = f"latency.{server.system}.{key}"
+                res.measure(mid, "latency", server.system, f"{label} emit → receipt, {what}", "ms", "lower")
+            res.measures[f"latency.{server.system}.p50"].extra["websocket_extensions"] = ready[server.system].get(
+                "extensions"
+            )
+            clients[server.system].ask({"cmd": "steady", "rate": rate, "seconds": 1}, 120)  # warm-up, not counted
+        by = {s.system: s for s in servers}
+        for r in range(rounds):
+            for system in rotated(list(systems), r):
+                cpu0 = cpu_seconds(by[system].pid)
+                answer = clients[system].ask({"cmd": "steady", "rate": rate, "seconds": seconds}, seconds + 120)
+                server_cpu = cpu_seconds(by[system].pid) - cpu0
+                if answer["received"] != answer["expected"] or answer["bad_counts"] or answer["unparsable"]:
+                    raise RuntimeError(f"latency {system}: not every delivery arrived as sent: {answer}")
+                late = answer["server"].get("max_late_ms")
+                res.add(
+                    f"latency.{system}.p50",
+                    answer["p50_ms"],
+                    deliveries=answer["received"],
+                    server_max_late_ms=None if late is None else round(late, 2),
+                    server_cpu_share=round(server_cpu / answer["seconds"], 3),
+                    client_cpu_share=round(answer["client_cpu_seconds"] / answer["seconds"], 3),
+                )
+                res.add(f"latency.{system}.p99", answer["p99_ms"], p90_ms=round(answer["p90_ms"], 3))
+                res.add(f"latency.{system}.max", answer["max_ms"], mean_ms=round(answer["mean_ms"], 3))
+                log(
+                    f"latency: round {r + 1}/{rounds} {system}: p50 {answer['p50_ms']:.2f} ms, "
+                    f"p99 {answer['p99_ms']:.2f} ms, max {answer['max_ms']:.2f} ms, "
+                    f"{answer['received']:,} of {answer['expected']:,}, the emit loop at most {late or 0:.1f} ms late"
+                )
+    finally:
+        for lines in clients.values():
+            PROCS.stop(lines.proc)
+        for server in servers:
+            PROCS.stop(server.proc)
+    for key in ("p50", "p99"):
+        res.ratio(
+            "latency",
+            f"latency.eventcat.{key}",
+            f"latency.node.{key}",
+            label=f"{key} latency, eventcat / Node socket.io",
+            **({"target": "≤ 1", "met": lambda v: v <= 1} if key == "p99" else {}),
+        )
+    res.ratio("latency", "latency.eventcat.p99", "latency.raw.p99", label="p99 latency, eventcat / raw python-socketio")
+
+
+class RssSampler:
+    """The VmRSS of a process, read every 50 ms by a thread while the `with` block runs: the peak, and the samples
+    (seconds since the start, KiB)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.started = time.monotonic()
+        self.peak = rss_kib(pid)
+        self.samples: list[tuple[float, int]] = [(0.0, self.peak)]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            with contextlib.suppress(OSError, KeyError, ValueError):
+                kib = rss_kib(self.pid)
+                self.peak = max(self.peak, kib)
+                self.samples.append((time.monotonic() - self.started, kib))
+
+    def at(self, seconds: float) -> int:
+        """The last sample taken at or before `seconds` after the start."""
+        return [kib for t, kib in self.samples if t <= seconds][-1]
+
+    def __enter__(self) -> RssSampler:
+        self.started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            self.peak = max(self.peak, rss_kib(self.pid))
+
+
+def slow(
+    plan: Plan,
+    res: Results,
+    cpus: tuple[int | None, int | None],
+    systems: Sequence[str],
+    extra_rounds_until: float = math.inf,
+) -> None:
+    """N normal clients and a few that stop reading, in one room; the server emits large events at a steady rate.
+    Server RSS growth (peak and at the end), the connections left, the normal clients' deliveries/s; a fresh server each
+    round (what was buffered for the stalled clients would otherwise stay). extra_rounds_until: a wall-clock time
+    after which no round but the first is run."""
+    n, stalled, rate, seconds = plan.slow_clients, plan.slow_stalled, plan.slow_rate, plan.slow_seconds
+    size, rounds = plan.slow_size, plan.slow_rounds
+    kb = f"{size // 1000} KB"
+    log(
+        f"slow: {', '.join(systems)}: {n} clients + {stalled} that stop reading, {rate:g} {kb} events/s for "
+        f"{seconds:g}s ({rate * seconds * size / 1e6:.1f} MB to each), {rounds} rounds"
+    )
+    for system in systems:
+        res.measure(f"slow.{system}.rss", "slow", system, "server RSS growth, peak", "MiB", "lower")
+        res.measure(f"slow.{system}.rss_end", "slow", system, "server RSS growth, at the end", "MiB", "lower")
+        res.measure(
+            f"slow.{system}.rss_tail",
+            "slow",
+            system,
+            "server RSS growth over the last third of the emits",
+            "MiB",
+            "lower",
+        )
+        res.measure(
+            f"slow.{system}.rate",
+            "slow",
+            system,
+            f"deliveries/s to the {n} reading clients, {rate:g} {kb} events/s",
+            "deliveries/s",
+            "higher",
+        )
+    for r in range(rounds):
+        if r > 0 and time.time() > extra_rounds_until:
+            res.notes.append(f"slow: ran {r} of {rounds} rounds: the run was late (busy machine).")
+            break
+        for system in rotated(list(systems), r):
+            (server,) = start_servers([system], cpus[0])
+            lines = None
+            try:
+                lines = harness(
+                    "slow.mjs",
+                    server,
+                    cpus[1],
+                    clients=n,
+                    slow=stalled,
+                    prefix=f"s{int(time.time())}{r}{system.replace('-', '')}",
+                )
+                ready = lines.next(120)
+                time.sleep(0.5)
+                before = rss_kib(server.pid)
+                cpu0 = cpu_seconds(server.pid)
+                with RssSampler(server.pid) as sampler:
+                    answer = lines.ask({"cmd": "run", "rate": rate, "seconds": seconds, "size": size}, seconds + 180)
+                    time.sleep(0.5)
+                server_cpu = cpu_seconds(server.pid) - cpu0
+                after = rss_kib(server.pid)
+                held = get(f"{server.url}/bench/stats")["connections"]
+                if answer.get("bad_counts"):
+                    raise RuntimeError(f"slow {system}: reading clients got the wrong events: {answer}")
+                # A read in progress when the socket paused may still land (tens of KB); then nothing more.
+                stopped = sum(1 for b in answer["slow_bytes_read_after_pause"] if b < 64 * 1024)
+                res.add(
+                    f"slow.{system}.rss",
+                    (sampler.peak - before) / 1024,
+                    rss_before_kib=before,
+                    rss_peak_kib=sampler.peak,
+                    connections_at_end=held,
+                    stalled_that_read_nothing=stopped,
+                    websocket_extensions=ready.get("extensions"),
+                )
+                res.add(f"slow.{system}.rss_end", (after - before) / 1024, rss_after_kib=after)
+                # A bound shows as no growth once it is reached; a buffer without one keeps growing with the emits.
+                tail = sampler.at(seconds) - sampler.at(seconds * 2 / 3)
+                res.add(f"slow.{system}.rss_tail", tail / 1024)
+                res.add(
+                    f"slow.{system}.rate",
+                    answer["rate"],
+                    server_cpu_share=round(server_cpu / answer["seconds"], 3),
+                    client_cpu_share=round(answer["client_cpu_seconds"] / answer["seconds"], 3),
+                    server_max_late_ms=round(answer["server"].get("max_late_ms", 0), 2),
+                    # Not a table measure: with deflate the one client core's inflating is most of it.
+                    reading_p99_ms=round(answer["p99_ms"], 2),
+                )
+                log(
+                    f"slow: round {r + 1}/{rounds} {system}: RSS +{(sampler.peak - before) / 1024:.1f} MiB at the "
+                    f"peak, +{(after - before) / 1024:.1f} MiB at the end, +{tail / 1024:.1f} MiB over the last "
+                    f"third of the emits; {held} of {n + stalled} connections left; {answer['rate']:,.0f} "
+                    f"deliveries/s to the reading clients (p99 {answer['p99_ms']:.0f} ms)"
+                )
+            finally:
+                if lines is not None:
+                    PROCS.stop(lines.proc)
+                PROCS.stop(server.proc)
+    res.ratio("slow", "slow.eventcat.rss", "slow.raw.rss", label="server RSS growth, eventcat / raw python-socketio")
+    res.ratio(
+        "slow",
+        "slow.eventcat.rss_tail",
+        "slow.node.rss_tail",
+        label="server RSS growth over the last third of the emits, eventcat / Node",
+    )
+    res.ratio("slow", "slow.eventcat.rss", "slow.node.rss", label="server RSS growth, eventcat / Node socket.io")
+    res.ratio(
+        "slow", "slow.eventcat.rate", "slow.node.rate", label="deliveries/s to the reading clients, eventcat / Node"
+    )
+
+
 # -- 3. inbound ---------------------------------------------------------------------------------------------------
 
 
@@ -1094,7 +1467,8 @@ def table(result: dict[str, Any]) -> str:
         "| scenario | system | measure | median | min | max | rounds | CPU: process time, or busy server / client |",
         "|---|---|---|---:|---:|---:|---:|---|",
     ]
-    for s in result["measures"]:
+    order = {name: i for i, name in reversed(list(enumerate(m["scenario"] for m in result["measures"])))}
+    for s in sorted(result["measures"], key=lambda m: order[m["scenario"]]):
         if not s["n"]:
             continue
         label = SYSTEMS.get(s["system"], {}).get("label", s["system"])
@@ -1319,8 +1693,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes and fewer rounds (under 2 minutes)")
     parser.add_argument(
         "--scenarios",
-        default="codegen,fanout,inbound,connections",
-        help="comma-separated subset of codegen,fanout,inbound,connections",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated subset of {','.join(SCENARIOS)} (connections10k: only the largest connections size, "
+        "which `connections` runs too; full run only)",
     )
     parser.add_argument(
         "--out",
@@ -1358,6 +1733,9 @@ def main() -> None:
             profile(plan, cpus)
             return
         chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+        unknown = [s for s in chosen if s not in (*SCENARIOS, "connections10k")]
+        if unknown:
+            parser.error(f"unknown scenarios: {', '.join(unknown)}")
         started = time.time()
         res = Results(plan)
         info = machine(cpus)
@@ -1395,22 +1773,27 @@ def main() -> None:
                     offset=-1.0,
                 )
                 res.ratio("inbound", "inbound.eventcat", "inbound.node", label="eventcat / Node socket.io (events/s)")
-            if "connections" in chosen:
+            if "connections" in chosen or "connections10k" in chosen:
                 # The last size's extra rounds, then the variants, only while the run is on time.
                 late = started + plan.optional_until + 3 * 60
+                sizes = (*plan.connection_sizes, *plan.connection_big) if "connections" in chosen else ()
+                if "connections" not in chosen:
+                    sizes = plan.connection_big
+                    if not sizes:
+                        res.notes.append("connections10k: a full-run size; the quick run has none.")
                 connections(
                     plan,
                     res,
                     cpus,
                     ["eventcat", "raw", "node"],
-                    plan.connection_sizes,
+                    sizes,
                     plan.connection_rounds,
                     extra_rounds_until=late,
                 )
                 first = plan.connection_sizes[0]
-                if plan.variants and time.time() < late + 60:
+                if "connections" in chosen and plan.variants and time.time() < late + 60:
                     connections(plan, res, cpus, ["eventcat-nodeflate", "raw-nodeflate"], [first], {first: 1})
-                elif plan.variants:
+                elif "connections" in chosen and plan.variants:
                     res.notes.append(
                         "connections: the variants without permessage-deflate were skipped: the run was late."
                     )
@@ -1439,6 +1822,13 @@ def main() -> None:
                         f"connections.{n}.node.rate",
                         label=f"connect rate at {n}, eventcat / Node",
                     )
+            # After the published four, so that their optional work keeps its deadlines.
+            if "fanout-big" in chosen or "rooms" in chosen:
+                wide(plan, res, cpus, chosen)
+            if "latency" in chosen:
+                latency(plan, res, cpus, ["eventcat", "raw", "node"])
+            if "slow" in chosen:
+                slow(plan, res, cpus, ["eventcat", "raw", "node"], extra_rounds_until=started + plan.slow_until)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         info["loadavg_end"] = list(os.getloadavg())
@@ -1458,8 +1848,29 @@ def main() -> None:
                     "rounds": plan.inbound_rounds,
                 },
                 "connections": {
-                    "sizes": list(plan.connection_sizes),
+                    "sizes": [*plan.connection_sizes, *plan.connection_big],
                     "rounds": {str(k): v for k, v in plan.connection_rounds.items()},
+                },
+                "latency": {
+                    "clients": plan.latency_clients,
+                    "rate": plan.latency_rate,
+                    "seconds": plan.latency_seconds,
+                    "rounds": plan.latency_rounds,
+                },
+                "fanout-big": {"clients": plan.big_clients, "events": plan.big_events, "rounds": plan.big_rounds},
+                "rooms": {
+                    "rooms": plan.rooms,
+                    "clients_per_room": plan.rooms_size,
+                    "events_per_room": plan.rooms_events,
+                    "rounds": plan.rooms_rounds,
+                },
+                "slow": {
+                    "clients": plan.slow_clients,
+                    "stalled": plan.slow_stalled,
+                    "rate": plan.slow_rate,
+                    "seconds": plan.slow_seconds,
+                    "size": plan.slow_size,
+                    "rounds": plan.slow_rounds,
                 },
                 "codegen": {
                     "sizes": list(plan.sizes),

@@ -3,6 +3,11 @@
 //
 //   node fanout.mjs --url http://127.0.0.1:PORT --clients 500 --prefix run1
 //   stdin: {"cmd": "burst", "k": 200}   stdout: {"deliveries": ..., "seconds": ..., "rate": ...}
+//
+// With --rooms R, client i is also in the room order:bench_{i % R} (granted in its token's `rooms` claim beside
+// order:ord_9f2c41, entered with `subscribe {channel: "order_bench_{i % R}"}`), and {"cmd": "burst", "k": K,
+// "rooms": true} is POST /bench/rooms?r=R&k=K instead: K rounds of one event to each room, so each client gets K
+// events, each with its own room's orderId. --single 0 leaves the one big room out.
 import {
   args,
   connectMany,
@@ -17,12 +22,16 @@ import {
 } from "./common.mjs";
 
 const EVENT = "order_status_update";
-const ROOM = "order:ord_9f2c41";
-const CHANNEL = "order_ord_9f2c41";
+const ORDER = "ord_9f2c41";
 const a = args();
 const url = a.url;
 const n = Number(a.clients || 500);
+const rooms = Number(a.rooms || 0);
+const single = a.single !== "0";
 const prefix = a.prefix || `fan${process.pid}`;
+const own = (i) => `bench_${i % rooms}`;
+const orders = (i) => [...(single ? [ORDER] : []), ...(rooms ? [own(i)] : [])];
+let toRooms = false; // the burst in progress: to the small rooms, or to the big one
 
 const counts = new Int32Array(n);
 let expected = 0;
@@ -35,7 +44,7 @@ function onSocket(socket, i) {
   socket.on(EVENT, (payload) => {
     counts[i] += 1;
     received += 1;
-    if (payload?.orderId !== "ord_9f2c41") wrong += 1;
+    if (payload?.orderId !== (toRooms ? own(i) : ORDER)) wrong += 1;
     if (received === expected) {
       lastAt = nowMs();
       finished?.();
@@ -43,7 +52,9 @@ function onSocket(socket, i) {
   });
 }
 
-async function burst(k, size) {
+async function burst(k, size, small) {
+  if (small && !rooms) throw new Error("a burst to the rooms needs --rooms");
+  toRooms = small;
   counts.fill(0);
   received = 0;
   wrong = 0;
@@ -54,7 +65,8 @@ async function burst(k, size) {
   });
   const cpu0 = process.cpuUsage();
   const sent = nowMs();
-  const res = await fetch(`${url}/bench/fanout?k=${k}&size=${size}`, { method: "POST" });
+  const path = small ? `rooms?r=${rooms}&k=${k}` : `fanout?k=${k}&size=${size}`;
+  const res = await fetch(`${url}/bench/${path}`, { method: "POST" });
   const server = await res.json();
   await done;
   const cpu = process.cpuUsage(cpu0);
@@ -75,16 +87,33 @@ async function burst(k, size) {
 }
 
 try {
-  const { sockets, seconds } = await connectMany(url, n, (i) => makeToken({ userId: `${prefix}_${i}`, rooms: [ROOM] }), {
-    onSocket,
-  });
-  const acks = await Promise.all(sockets.map((s) => emitWithAck(s, "subscribe", { channel: CHANNEL })));
-  const refused = acks.filter((x) => !x || x.ok !== true);
+  const token = (i) => makeToken({ userId: `${prefix}_${i}`, rooms: orders(i).map((o) => `order:${o}`) });
+  const { sockets, seconds } = await connectMany(url, n, token, { onSocket });
+  // Every subscribe, at most 200 waiting for their acks (thousands at once would outwait the ack timeout).
+  const jobs = sockets.flatMap((s, i) => orders(i).map((o) => [s, `order_${o}`]));
+  const subscribed = nowMs();
+  let next = 0;
+  const refused = [];
+  const worker = async () => {
+    while (next < jobs.length) {
+      const [socket, channel] = jobs[next++];
+      const ack = await emitWithAck(socket, "subscribe", { channel }, 60000);
+      if (ack?.ok !== true) refused.push(ack);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(200, jobs.length) }, worker));
   if (refused.length) throw new Error(`subscribe refused: ${JSON.stringify(refused[0])}`);
-  out({ ready: true, clients: n, connect_seconds: seconds, extensions: extensionsOf(sockets[0]) });
+  out({
+    ready: true,
+    clients: n,
+    connect_seconds: seconds,
+    subscribes: jobs.length,
+    subscribe_seconds: (nowMs() - subscribed) / 1000,
+    extensions: extensionsOf(sockets[0]),
+  });
   serveCommands(
     async (command) => {
-      if (command.cmd === "burst") return burst(Number(command.k), Number(command.size || 0));
+      if (command.cmd === "burst") return burst(Number(command.k), Number(command.size || 0), Boolean(command.rooms));
       throw new Error(`unknown command ${command.cmd}`);
     },
     () => closeAll(sockets),

@@ -7,6 +7,13 @@ when installed). A small ASGI wrapper answers `/bench/...` and hands everything 
 - `GET  /bench/ping`            liveness, the process id
 - `POST /bench/fanout?k=K&size=S`      emit K events to the benchmark room, one after the other; answers once they are
                                 queued, with `t0` (wall clock of the first emit, seconds) and `t1` (the last)
+- `POST /bench/steady?rate=R&seconds=S&size=N`  emit `round(R·S)` events to the benchmark room at R per second, each
+                                at its scheduled time (a timer loop that sleeps until the next one, not a burst), with
+                                the wall clock of the emit in ms (`time.time()·1000`, a decimal string) as `message`,
+                                padded with a space and `x` to N bytes when N > 0; answers when the last is emitted,
+                                with `t0`, `t1`, `sent` and `max_late_ms` (how far behind its schedule an emit fell)
+- `POST /bench/rooms?r=R&k=K`   K rounds of one event to each of the R rooms `order:bench_{i}` (orderId `bench_{i}`);
+                                answers once they are emitted, with `t0`, `t1`, `events`
 - `GET  /bench/stats`           connections
 - `POST /bench/profile/start`   cProfile on (only with BENCH_PROFILE=1 in the environment)
 - `POST /bench/profile/stop?out=PATH`  cProfile off, stats written to PATH
@@ -16,6 +23,7 @@ The process binds 127.0.0.1 on a free port and prints one JSON line, `{"port": N
 
 from __future__ import annotations
 
+import asyncio
 import cProfile
 import json
 import os
@@ -31,15 +39,21 @@ import uvicorn
 SECRET = os.environ.get("BENCH_JWT_SECRET", "bench-secret-0123456789abcdef0123456789abcdef")
 FANOUT_ROOM = "order:ord_9f2c41"
 Fanout = Callable[[int, int], Awaitable[None]]  # (events, message size in bytes; 0: the example's)
+Send = Callable[[str], Awaitable[None]]  # one event to the benchmark room, with this `message`
+SendRoom = Callable[[int], Awaitable[None]]  # one event to the room order:bench_{i}
 
 
 class Control:
     """The /bench/... endpoints in front of an ASGI app."""
 
-    def __init__(self, app: Any, fanout: Fanout, connections: Callable[[], int]) -> None:
+    def __init__(
+        self, app: Any, fanout: Fanout, connections: Callable[[], int], send: Send, send_room: SendRoom
+    ) -> None:
         self.app = app
         self.fanout = fanout
         self.connections = connections
+        self.send = send
+        self.send_room = send_room
         self.profiler: cProfile.Profile | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -64,6 +78,18 @@ class Control:
             t0 = time.time()
             await self.fanout(k, size)
             return 200, {"t0": t0, "t1": time.time(), "k": k}
+        if path == "/bench/steady":
+            rate = float(query.get("rate", "20"))
+            seconds = float(query.get("seconds", "5"))
+            return 200, await self.steady(rate, seconds, int(query.get("size", "0")))
+        if path == "/bench/rooms":
+            r = int(query.get("r", "1000"))
+            k = int(query.get("k", "1"))
+            t0 = time.time()
+            for _ in range(k):
+                for i in range(r):
+                    await self.send_room(i)
+            return 200, {"t0": t0, "t1": time.time(), "events": r * k}
         if path.startswith("/bench/profile/"):
             if os.environ.get("BENCH_PROFILE") != "1":
                 return 403, {"error": "start the server with BENCH_PROFILE=1"}
@@ -78,6 +104,23 @@ class Control:
             self.profiler = None
             return 200, {"ok": True, "out": query["out"]}
         return 404, {"error": f"unknown {path}"}
+
+    async def steady(self, rate: float, seconds: float, size: int) -> dict[str, Any]:
+        """Emit at `rate` per second for `seconds`: each emit at start + i/rate (sleeping until then), not a burst."""
+        count = max(1, round(rate * seconds))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        late = 0.0
+        t0 = time.time()
+        for i in range(count):
+            delay = start + i / rate - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                late = max(late, -delay)
+            stamp = f"{time.time() * 1000:.3f}"
+            await self.send(f"{stamp} {'x' * (size - len(stamp) - 1)}" if size > len(stamp) + 1 else stamp)
+        return {"t0": t0, "t1": time.time(), "sent": count, "max_late_ms": late * 1000}
 
 
 def listener() -> socket.socket:

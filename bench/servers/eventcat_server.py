@@ -3,7 +3,9 @@
 eventcat_runtime.app.build(rez_realtime, server_stub.app:create, Settings) and uvicorn with
 eventcat_runtime.serve.uvicorn_config: the real pipeline, JWT auth,
 room policy, typed emitter with outbound validation on (development mode: an invalid payload raises). Fan-out goes
-through the typed emitter, `app.events.order_status_update(payload)`, with the catalog's example as the payload.
+through the typed emitter, `app.events.order_status_update(payload)`, with the catalog's example as the payload
+(the steady emits put the send time in its `message`; the rooms emits set its `orderId` to `bench_{i}`, which the
+catalog delivers to the room `order:bench_{i}`).
 Logs at `warning` (LOG_LEVEL), so that one `info` line per connection does not weigh on the figures. Rate limits
 off where the server has them (BENCH_RATE_LIMITS=1 keeps them): the benchmarks measure capacity, not the policy.
 
@@ -51,7 +53,19 @@ def main() -> None:
         for _ in range(k):
             await emit(body)
 
-    app.asgi = Control(app.asgi, fanout, lambda: len(app.server.connections))
+    async def send(message: str) -> None:
+        await emit({**payload, "message": message})
+
+    # The catalog sends order_status_update to the room order:{orderId}: orderId bench_{i} is the room order:bench_{i}.
+    by_room: dict[int, dict[str, object]] = {}
+
+    async def send_room(i: int) -> None:
+        body = by_room.get(i)
+        if body is None:
+            body = by_room[i] = {**payload, "orderId": f"bench_{i}"}
+        await emit(body)
+
+    app.asgi = Control(app.asgi, fanout, lambda: len(app.server.connections), send, send_room)
     run(uvicorn_config(app))
 
 

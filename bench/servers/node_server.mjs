@@ -7,7 +7,10 @@
 //   `support_message_read` to the ticket's room, ack {ok: true}; no validation;
 // - fan-out: io.to("order:ord_9f2c41").emit("order_status_update", example), K times.
 //
-// Control endpoints as in servers/common.py: GET /bench/ping, POST /bench/fanout?k=K, GET /bench/stats.
+// Control endpoints as in servers/common.py: GET /bench/ping, POST /bench/fanout?k=K, GET /bench/stats,
+// POST /bench/steady?rate=R&seconds=S&size=N (round(R·S) emits to the room at R per second, each at its scheduled
+// time, a timer loop, with the send time in ms as `message`), POST /bench/rooms?r=R&k=K (K rounds of one event to
+// each of the rooms order:bench_{i}).
 // Binds 127.0.0.1 on a free port and prints {"port": N, "pid": P}. socket.io's defaults otherwise (no
 // permessage-deflate, websocket and polling transports).
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -41,6 +44,27 @@ function verify(token) {
 }
 
 const nowIso = () => new Date().toISOString();
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Emit at `rate` per second for `seconds`, each at start + i/rate (sleeping until then), as Control.steady does.
+async function steady(rate, seconds, size) {
+  const count = Math.max(1, Math.round(rate * seconds));
+  const start = performance.now();
+  const t0 = Date.now() / 1000;
+  let late = 0;
+  for (let i = 0; i < count; i++) {
+    const delay = start + (i * 1000) / rate - performance.now();
+    if (delay > 0) await sleep(delay);
+    else late = Math.max(late, -delay);
+    const stamp = nowMs().toFixed(3);
+    const message = size > stamp.length + 1 ? `${stamp} ${"x".repeat(size - stamp.length - 1)}` : stamp;
+    io.to(FANOUT_ROOM).emit("order_status_update", { ...PAYLOAD, message });
+  }
+  return { t0, t1: Date.now() / 1000, sent: count, max_late_ms: late };
+}
+
+const byRoom = [];
 const receipts = [];
 
 const http = createServer(async (req, res) => {
@@ -59,6 +83,23 @@ const http = createServer(async (req, res) => {
     const t0 = Date.now() / 1000;
     for (let i = 0; i < k; i++) io.to(FANOUT_ROOM).emit("order_status_update", body);
     return reply(200, { t0, t1: Date.now() / 1000, k });
+  }
+  if (url.pathname === "/bench/steady") {
+    const rate = Number(url.searchParams.get("rate") || 20);
+    const seconds = Number(url.searchParams.get("seconds") || 5);
+    return reply(200, await steady(rate, seconds, Number(url.searchParams.get("size") || 0)));
+  }
+  if (url.pathname === "/bench/rooms") {
+    const r = Number(url.searchParams.get("r") || 1000);
+    const k = Number(url.searchParams.get("k") || 1);
+    const t0 = Date.now() / 1000;
+    for (let round = 0; round < k; round++) {
+      for (let i = 0; i < r; i++) {
+        byRoom[i] ??= { ...PAYLOAD, orderId: `bench_${i}` };
+        io.to(`order:bench_${i}`).emit("order_status_update", byRoom[i]);
+      }
+    }
+    return reply(200, { t0, t1: Date.now() / 1000, events: r * k });
   }
   if (!url.pathname.startsWith("/socket.io/")) reply(404, { error: `unknown ${url.pathname}` });
 });

@@ -8,7 +8,8 @@ validation.
 - `message_read {ticketId, messageId, userId}`: the token must grant `support_ticket:<ticketId>`; the receipt is
   recorded (a bounded deque, as server_stub's InMemorySupport); `support_message_read` goes to the ticket's room;
   ack `{ok: true}`. No payload validation, no caller check, no replay log;
-- fan-out: `sio.emit("order_status_update", example, room="order:ord_9f2c41")`, K times.
+- fan-out: `sio.emit("order_status_update", example, room="order:ord_9f2c41")`, K times; the steady emits the same
+  with the send time as `message`; the rooms emits to `order:bench_{i}` with orderId `bench_{i}`.
 """
 
 from __future__ import annotations
@@ -95,7 +96,18 @@ def main() -> None:
         for _ in range(k):
             await sio.emit("order_status_update", body, room=FANOUT_ROOM)
 
-    app = Control(socketio.ASGIApp(sio), fanout, lambda: len(users))
+    async def send(message: str) -> None:
+        await sio.emit("order_status_update", {**PAYLOAD, "message": message}, room=FANOUT_ROOM)
+
+    by_room: dict[int, dict[str, str]] = {}
+
+    async def send_room(i: int) -> None:
+        body = by_room.get(i)
+        if body is None:
+            body = by_room[i] = {**PAYLOAD, "orderId": f"bench_{i}"}
+        await sio.emit("order_status_update", body, room=f"order:bench_{i}")
+
+    app = Control(socketio.ASGIApp(sio), fanout, lambda: len(users), send, send_room)
     run(config(app))
 
 
