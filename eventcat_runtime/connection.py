@@ -69,3 +69,42 @@ class Connection:
     @property
     def rooms(self) -> list[str]:
         return sorted(self.holds)
+
+
+class Connections(dict[str, Connection]):
+    """A server's connections by socket id, and by user: a user's connections are found without a scan of all of
+    them (subscribing and revoking ask for them; a scan per subscribe made 5,000 subscribes cost 13 s)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_user: dict[str, dict[str, Connection]] = {}
+
+    def __setitem__(self, sid: str, conn: Connection) -> None:
+        old = self.get(sid)
+        if old is not None:
+            self._forget(old)
+        super().__setitem__(sid, conn)
+        self._by_user.setdefault(conn.user.user_id, {})[sid] = conn
+
+    def __delitem__(self, sid: str) -> None:
+        self._forget(self[sid])
+        super().__delitem__(sid)
+
+    def pop(self, sid: str, *default: Connection | None) -> Connection | None:  # type: ignore[override]
+        conn = self.get(sid)
+        if conn is None:
+            if default:
+                return default[0]
+            raise KeyError(sid)
+        self._forget(conn)
+        return super().pop(sid)
+
+    def of_user(self, user_id: str) -> list[Connection]:
+        return list(self._by_user.get(user_id, {}).values())
+
+    def _forget(self, conn: Connection) -> None:
+        mine = self._by_user.get(conn.user.user_id)
+        if mine is not None:
+            mine.pop(conn.sid, None)
+            if not mine:
+                del self._by_user[conn.user.user_id]

@@ -803,6 +803,45 @@ class ConnectedOnlyManager(socketio.AsyncManager):  # type: ignore[misc]
             for pkt in packets:
                 await server._send_eio_packet(eio_sid, pkt)
 
+    # The rooms of each connection, kept beside upstream's rooms: upstream finds a connection's rooms by scanning
+    # every room of the namespace (a copy of them, on each disconnect), so 5,000 clients leaving cost seconds of CPU.
+    # (A dict of rooms, for upstream's order in get_rooms.)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rooms_of: dict[tuple[str, str], dict[Any, None]] = {}
+
+    def basic_enter_room(self, sid: str, namespace: str, room: Any, eio_sid: str | None = None) -> None:
+        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
+        self._rooms_of.setdefault((namespace, sid), {})[room] = None
+
+    def basic_leave_room(self, sid: str, namespace: str, room: Any) -> None:
+        super().basic_leave_room(sid, namespace, room)
+        rooms = self._rooms_of.get((namespace, sid))
+        if rooms is not None:
+            rooms.pop(room, None)
+            if not rooms:
+                del self._rooms_of[(namespace, sid)]
+
+    def basic_disconnect(self, sid: str, namespace: str, **kwargs: Any) -> None:
+        """Upstream's (python-socketio 5.18.1, `BaseManager.basic_disconnect`), leaving the rooms the index names
+        rather than scanning every room."""
+        if namespace not in self.rooms:
+            return
+        for room in list(self._rooms_of.get((namespace, sid), ())):
+            self.basic_leave_room(sid, namespace, room)
+        self._rooms_of.pop((namespace, sid), None)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            waiting = pending.get(namespace)
+            if waiting is not None and sid in waiting:
+                waiting.remove(sid)
+                if not waiting:
+                    del pending[namespace]
+
+    def get_rooms(self, sid: str, namespace: str) -> list[Any]:
+        """The rooms a client is in (its own and the namespace's excluded, as upstream), from the index."""
+        return [room for room in self._rooms_of.get((namespace, sid), ()) if room is not None]
+
     def get_participants(self, namespace: str, room: Any) -> Any:
         pending = self.pending_connect.get(namespace)
         if not pending:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .connection import AUTH_HOLDER, Connection, channel_holder
+from .connection import AUTH_HOLDER, Connection, Connections, channel_holder
 from .errors import ErrorCode, EventError
 from .monitor import Counts
 from .policy import RoomPolicy
@@ -49,7 +49,7 @@ class RoomKeeper:
         sio: Membership,
         recovery: Recovery,
         counts: Counts,
-        connections: Mapping[str, Connection],
+        connections: Connections,
         max_subscriptions: int,
     ) -> None:
         self.registry = registry
@@ -149,7 +149,7 @@ class RoomKeeper:
         if share and self.recovery.shared:
             await self.recovery.log.append("", {"userId": user_id, "rooms": rooms}, (), control="revoke")
             return
-        for conn in [c for c in self.connections.values() if c.user.user_id == user_id]:
+        for conn in self.connections.of_user(user_id):
             for room in rooms:
                 await self.leave(conn, room)
 
@@ -196,7 +196,7 @@ class RoomKeeper:
         # The user's channels: stored ones, and those its connections here hold (one may have been unsubscribed
         # from the store by another connection while this one keeps its rooms).
         user = conn.user.user_id
-        held = set(stored).union(*(c.subscriptions for c in self.connections.values() if c.user.user_id == user))
+        held = set(stored).union(*(c.subscriptions for c in self.connections.of_user(user)))
         if channel not in held and len(held) >= cap:
             raise EventError(
                 ErrorCode.FORBIDDEN, f"at most {cap} channels per user: unsubscribe from one first", {"limit": cap}

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import logs
 from .auth import Verifier, token_from
-from .connection import AUTH_HOLDER, Connection, Throttle, event_holder
+from .connection import AUTH_HOLDER, Connection, Connections, Throttle, event_holder
 from .errors import ErrorCode, EventError
 from .handlers import EventContext, HandlerBase
 from .limits import JsonLimits
@@ -103,7 +103,7 @@ class EventServer:
         self.policy: RoomPolicy = policy if policy is not None else InMemoryPolicy()
         self.mode = mode
         self.namespace = registry.namespace
-        self.connections: dict[str, Connection] = {}
+        self.connections = Connections()
         # Channel subscriptions one connection, and one user across connections and restores, may hold.
         # Connections not yet in their rooms (between the handshake and the end of their catch-up).
         self._settling: set[str] = set()

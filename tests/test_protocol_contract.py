@@ -68,6 +68,22 @@ UPSTREAM = {
         "435b68cabdb5e801",
     ),
     "socketio BaseManager.get_participants": (socketio.AsyncManager.get_participants, "7d78ad681c95de5b"),
+    "socketio BaseManager.basic_disconnect (copied, over the room index)": (
+        socketio.AsyncManager.basic_disconnect,
+        "2933b50bc4b2ea7b",
+    ),
+    "socketio BaseManager.get_rooms (answered from the room index)": (
+        socketio.AsyncManager.get_rooms,
+        "56a1017f85af9f91",
+    ),
+    "socketio BaseManager.basic_enter_room (the index follows it)": (
+        socketio.AsyncManager.basic_enter_room,
+        "3f509586d2d7f47e",
+    ),
+    "socketio BaseManager.basic_leave_room (the index follows it)": (
+        socketio.AsyncManager.basic_leave_room,
+        "e27f3eea06d1c6a6",
+    ),
     # The fast delivery path (wire.py, ConnectedOnlyManager.emit, EngineIOSocket._fast_websocket, JsonFirstPacket).
     "socketio Packet.__init__ (JsonFirstPacket passes binary=False for a payload that encodes)": (
         sio_packet.Packet.__init__,
@@ -307,3 +323,36 @@ async def test_the_inbox_and_the_gate_behave_as_a_queue_and_an_event() -> None:
     gate.set()
     await blocked
     assert gate.is_set()
+
+
+def test_the_managers_room_index_agrees_with_upstreams_scan() -> None:
+    """ConnectedOnlyManager keeps each connection's rooms beside upstream's rooms: after random entering, leaving,
+    closing and disconnecting, it names exactly the rooms upstream's scan finds, and leaves no room behind."""
+    import random
+
+    from socketio.base_manager import BaseManager
+
+    manager = ConnectedOnlyManager()
+    sids = [f"s{i}" for i in range(30)]
+    for i, sid in enumerate(sids):
+        manager.basic_enter_room(sid, "/", None, eio_sid=f"e{i}")
+        manager.basic_enter_room(sid, "/", sid)
+    rng = random.Random(11)
+    for step in range(2000):
+        sid, room = rng.choice(sids), f"room{rng.randrange(12)}"
+        if sid not in manager.rooms.get("/", {}).get(None, {}):
+            continue
+        if step % 97 == 0:
+            manager.basic_close_room(room, "/")
+        elif rng.random() < 0.6:
+            manager.basic_enter_room(sid, "/", room)
+        else:
+            manager.basic_leave_room(sid, "/", room)
+        if step % 131 == 0:
+            manager.basic_disconnect(sid, "/")
+    for sid in sids:
+        assert set(manager.get_rooms(sid, "/")) == set(BaseManager.get_rooms(manager, sid, "/")), sid
+    for sid in sids:
+        manager.basic_disconnect(sid, "/")
+        assert BaseManager.get_rooms(manager, sid, "/") == []
+    assert manager.rooms == {} and manager._rooms_of == {}
