@@ -45,6 +45,9 @@ from . import logs
 
 log = logging.getLogger("eventcat.wire")
 
+# Frames one sender keeps before it writes without waiting for the end of the turn.
+FLUSH_FRAMES = 64
+
 # uvicorn's own negotiation of permessage-deflate (window bits 12, memLevel 5).
 WINDOW_BITS = 12
 COMPRESS_SETTINGS = {"memLevel": 5}
@@ -216,9 +219,14 @@ class WireSender:
             frame = message.deflated(self._shared_bits)
         else:
             frame = message.framed_by(deflate)
-        if not self._pending:
+        pending = self._pending
+        if not pending:
             self._flusher.mark(self)
-        self._pending.append(frame)
+        pending.append(frame)
+        if len(pending) >= FLUSH_FRAMES:
+            # A long burst in one turn (a loop of emits that never waits) is written as it goes, so that the
+            # client reads and the kernel sends while the rest is framed and compressed.
+            self.flush()
 
     def send_data(self, data: str | bytes) -> None:
         self.send(Outgoing(data))

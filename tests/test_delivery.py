@@ -160,6 +160,9 @@ async def test_order_holds_for_rooms_broadcasts_one_connection_and_acks(compress
                             await server.publish("pong", {"sentAt": n}, to=sid)
                         if i % 5 == 0:
                             await asyncio.sleep(0)
+                    # A burst in one turn, past what a sender keeps before writing (wire.FLUSH_FRAMES).
+                    for _ in range(wire.FLUSH_FRAMES + 36):
+                        await live.events.note_added({"id": "p", "text": f"{next(handlers.numbers)} burst"})
 
                 async def ask(client: Ordered) -> None:
                     for _ in range(3):
@@ -181,7 +184,7 @@ async def test_order_holds_for_rooms_broadcasts_one_connection_and_acks(compress
                     out_of_order = [(a, b) for a, b in itertools.pairwise(client.numbers) if b <= a]
                     assert out_of_order == [], out_of_order[:5]
                     # Every room event and broadcast of the round, its events, its acks and the last word arrived.
-                    expected = 100 + clients_n * 3 + pongs[client.sio.get_sid("/")] + 3 + 1
+                    expected = 100 + wire.FLUSH_FRAMES + 36 + clients_n * 3 + pongs[client.sio.get_sid("/")] + 3 + 1
                     assert len(client.numbers) == expected, (len(client.numbers), expected)
             finally:
                 await asyncio.gather(*(c.sio.disconnect() for c in clients))
