@@ -105,11 +105,11 @@ golden: $(PY_STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cases.py
 
 $(BENCH_STAMP): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
-	@echo "==> installing the benchmarks' pinned socket.io and socket.io-client"
+	@echo "==> installing the benchmarks' pinned socket.io, socket.io-client and ws"
 	cd $(BENCH_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## Benchmarks, never part of `make test` (~13 min on 2 cores): bench/results/latest.json, scaling.png, bench/README.md.
+## Benchmarks, never part of `make test` (~16 min on 2 cores): bench/results/latest.json, scaling.png, bench/README.md.
 bench: $(PLOT_STAMP) $(BENCH_STAMP)
 	$(BIN)/python $(BENCH_DIR)/run.py
 

@@ -598,8 +598,5 @@ class EventServer:
         to: str | None = None,
         strict: bool | None = None,
     ) -> Delivered:
-        """Validate a server-to-client event and deliver it to the rooms the catalog names.
-
-        `strict` overrides the mode: True raises OutboundValidationError for an invalid payload, False drops it.
-        """
+        """Outbound.publish (outbound.py), for the emitter, the publish API and the app."""
         return await self.outbound.publish(event, payload, args=args, to=to, strict=strict)
