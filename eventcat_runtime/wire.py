@@ -7,8 +7,9 @@ eventcat_runtime/pyproject.toml, and tests/test_protocol_contract.py proves each
   woken once per packet, and the ASGI `websocket.send` path runs websockets' framing (and permessage-deflate) per
   connection, per packet. Here an outgoing message is encoded and framed once (`Outgoing`) and its bytes go to
   every recipient's `WireSender` synchronously; each sender keeps what it was given within one turn of the event loop
-  and writes it in one `transport.write` when the turn ends (`Flusher`). Every packet of a connection (broadcasts,
-  its own events, acks, pings, CLOSE) goes through its sender, so they reach the client in the order they were sent.
+  and writes it in one `transport.write` when the turn ends (`Flusher`), or as soon as it holds FLUSH_FRAMES frames.
+  Every packet of a connection (broadcasts, its own events, acks, pings, CLOSE) goes through its sender, so they
+  reach the client in the order they were sent.
 - **permessage-deflate from a size up**, as Node's `ws` does (socket.io's default threshold is 1 KB). RFC 7692 lets
   a sender leave any message uncompressed (RSV1 unset) on a connection that negotiated the extension, and with
   context takeover a skipped message leaves the compressor's window as it was. Larger messages are compressed with
