@@ -35,7 +35,7 @@ from .protocol import GuardedASGIApp, SocketIOServer
 from .ratelimit import RateDecision, RateLimiter
 from .recovery import Recovery
 from .refusals import ErrorWriter
-from .registry import EventSpec, Registry, RoomTarget
+from .registry import EventSpec, Registry
 from .replay import LogEntry
 from .rooms import RoomKeeper, require_ids
 from .validation import parse_inbound, problems, to_wire
@@ -548,16 +548,6 @@ class EventServer:
         task.add_done_callback(self._closing.discard)
 
     # -- rooms (rooms.py) -----------------------------------------------------------------------------------------
-
-    async def _target_rooms(
-        self,
-        target: RoomTarget,
-        conn: Connection,
-        payload: Mapping[str, Any],
-        channel: Mapping[str, str],
-        check: bool = False,
-    ) -> list[str]:
-        return await self.rooms.target_rooms(target, conn, payload, channel, check)
 
     async def _enter(self, conn: Connection, room: str, holder: str) -> None:
         await self.rooms.enter(conn, room, holder)
